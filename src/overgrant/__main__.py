@@ -1,0 +1,5 @@
+"""``python -m overgrant``."""
+
+from overgrant.cli.main import main
+
+main()

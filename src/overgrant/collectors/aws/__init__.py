@@ -1,0 +1,1 @@
+"""AWS: IAM authorization details, Organizations, credentials, workloads and resource policies."""

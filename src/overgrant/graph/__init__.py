@@ -1,0 +1,1 @@
+"""The permission graph: effective permissions, who can become whom, paths to admin."""

@@ -1,0 +1,1 @@
+"""Reports: summaries and findings rendered for people (console, Markdown, HTML) and tools."""
