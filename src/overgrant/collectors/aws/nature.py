@@ -90,4 +90,6 @@ def classify_user(
         return Nature.WORKLOAD, "has access keys and no console password"
     if has_password is None:
         return Nature.UNKNOWN, "sign-in details were not collected"
+    if active_keys is None:
+        return Nature.UNKNOWN, "has no console password; its access keys could not be read"
     return Nature.UNKNOWN, "has neither a console password nor active access keys"
