@@ -12,12 +12,19 @@ The CLI calls only this module, so that a nightly job or a notebook can do the s
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from overgrant.catalogs.aws import load_aws_catalog
+from overgrant.catalogs.escalation import load_aws_escalation_methods
 from overgrant.collectors.aws.export import import_authorization_details
-from overgrant.model import Inventory
+from overgrant.graph.analysis import IdentityExposure, exposures
+from overgrant.graph.aws import AwsAnalyzer
+from overgrant.graph.build import CloudAnalyzer, PermissionGraph, build_graph
+from overgrant.graph.effective.aws import AwsEvaluator
+from overgrant.graph.paths import DEFAULT_MAX_HOPS
+from overgrant.model import Cloud, IdentityId, Inventory
 from overgrant.report.inventory_summary import InventorySummary
 from overgrant.report.inventory_summary import summarize_inventory as _summarize
 from overgrant.sample import sample_inventory as _sample_inventory
@@ -66,6 +73,35 @@ def collect_aws(
     return _collect_aws(options, progress=progress)
 
 
+def permission_graph(inventory: Inventory, *, at: datetime | None = None) -> PermissionGraph:
+    """Build the permission graph with every cloud's evaluation logic.
+
+    Args:
+        inventory: the estate.
+        at: the time date conditions are evaluated at (default: now).
+    """
+    catalog = load_aws_catalog()
+    evaluator = AwsEvaluator(inventory, catalog, at=at or datetime.now(UTC))
+    analyzers: dict[Cloud, CloudAnalyzer] = {
+        Cloud.AWS: AwsAnalyzer(evaluator, load_aws_escalation_methods()),
+    }
+    return build_graph(inventory, analyzers)
+
+
+def attack_paths(
+    inventory: Inventory,
+    *,
+    identities: Sequence[str] | None = None,
+    max_hops: int = DEFAULT_MAX_HOPS,
+    graph: PermissionGraph | None = None,
+) -> list[IdentityExposure]:
+    """Every non-human identity (or the given ones) that can reach admin, with its paths,
+    blast radius and the smallest set of permissions whose removal cuts every path."""
+    graph = graph or permission_graph(inventory)
+    wanted = [IdentityId(i) for i in identities] if identities is not None else None
+    return exposures(graph, inventory, identities=wanted, max_hops=max_hops)
+
+
 def sample_inventory() -> Inventory:
     """The bundled sample estate (a small AWS organization with known problems)."""
     return _sample_inventory()
@@ -78,9 +114,11 @@ def summarize_inventory(inventory: Inventory, *, now: datetime | None = None) ->
 
 __all__ = [
     "ProgressCallback",
+    "attack_paths",
     "collect_aws",
     "import_aws_authz",
     "load_snapshot",
+    "permission_graph",
     "sample_inventory",
     "save_snapshot",
     "summarize_inventory",

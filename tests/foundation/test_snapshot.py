@@ -157,3 +157,16 @@ def test_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.Mon
         dump_snapshot(model.Inventory(), path)
     assert path.read_text() == "old content"
     assert [p.name for p in tmp_path.iterdir()] == ["estate.json"]
+
+
+def test_atomic_write_honours_the_umask(tmp_path: Path) -> None:
+    import os
+
+    from overgrant.fileio import write_atomic
+
+    old = os.umask(0o027)
+    try:
+        write_atomic(tmp_path / "a.json", b"{}")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.json").stat().st_mode & 0o777 == 0o640

@@ -14,6 +14,7 @@ from overgrant import __version__
 from overgrant.cli.collect import collect
 from overgrant.cli.importer import import_
 from overgrant.cli.inventory import inventory
+from overgrant.cli.paths import paths
 from overgrant.errors import OvergrantError
 
 
@@ -42,6 +43,7 @@ def cli() -> None:
 cli.add_command(collect)
 cli.add_command(import_)
 cli.add_command(inventory)
+cli.add_command(paths)
 
 
 def main() -> None:

@@ -1,0 +1,115 @@
+"""AWS's contribution to the graph: admin-equivalence, escalation and trust edges."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+from overgrant.catalogs.escalation import EscalationMethod
+from overgrant.graph.aws_trust import AwsTrustAnalyzer, TrustEdge
+from overgrant.graph.edges import AttackEdge
+from overgrant.graph.effective.aws import AwsEvaluator
+from overgrant.graph.effective.decision import Outcome
+from overgrant.graph.escalation.aws import AdminTarget, EscalationEdge, find_escalations
+from overgrant.graph.nodes import EdgeKind, NodeKey, NodeKind, admin_key, node_key
+from overgrant.model import Cloud, IdentityId, Inventory, ScopeKind
+
+HOLDS_ADMIN = "holds-admin"
+MANAGEMENT_ACCOUNT = "management-account-admin"
+
+
+def account_admin(account: str) -> NodeKey:
+    return admin_key(Cloud.AWS.value, "account", account)
+
+
+def organization_admin(organization: str) -> NodeKey:
+    return admin_key(Cloud.AWS.value, "organization", organization)
+
+
+def _escalation_edge(edge: EscalationEdge) -> AttackEdge:
+    target = (
+        account_admin(edge.target.account)
+        if isinstance(edge.target, AdminTarget)
+        else node_key(NodeKind.IDENTITY, edge.target)
+    )
+    return AttackEdge(
+        kind=EdgeKind.CAN_ESCALATE,
+        source=node_key(NodeKind.IDENTITY, edge.source),
+        target=target,
+        method=edge.method,
+        outcome=edge.outcome,
+        permissions=edge.permissions,
+        statements=edge.statements,
+        via=edge.via,
+        unknown_condition_keys=edge.unknown_condition_keys,
+        notes=edge.notes,
+    )
+
+
+def _trust_edge(edge: TrustEdge) -> AttackEdge:
+    return AttackEdge(
+        kind=EdgeKind.CAN_ASSUME,
+        source=edge.source,
+        target=node_key(NodeKind.IDENTITY, edge.role),
+        method=edge.action,
+        outcome=edge.outcome,
+        permissions=((edge.action, edge.role),),
+        statements=edge.statements,
+        unknown_condition_keys=edge.unknown_condition_keys,
+        risks=edge.risks,
+        notes=tuple(f"trust condition on {k}" for k in edge.condition_keys),
+    )
+
+
+class AwsAnalyzer:
+    """Finds AWS attack edges with the evaluator and the escalation catalog."""
+
+    def __init__(self, evaluator: AwsEvaluator, methods: Sequence[EscalationMethod]) -> None:
+        self._evaluator = evaluator
+        self._methods = methods
+
+    def attack_edges(self, inventory: Inventory) -> Iterator[AttackEdge]:
+        escalations = find_escalations(inventory, self._evaluator, self._methods)
+        # An identity that already controls its account gains nothing there by assuming one
+        # of that account's roles; leaving those edges out keeps the graph small.
+        admins = {
+            (e.source, e.target.account)
+            for e in escalations
+            if isinstance(e.target, AdminTarget)
+            and e.method == HOLDS_ADMIN
+            and e.outcome is Outcome.ALLOWED
+        }
+        yield from (_escalation_edge(e) for e in escalations)
+        trust = AwsTrustAnalyzer(
+            inventory,
+            self._evaluator,
+            skip_source=lambda identity, account: (identity, account) in admins,
+        )
+        yield from (_trust_edge(e) for e in trust.edges(inventory.identities))
+        yield from _organization_edges(inventory)
+
+
+def _organization_edges(inventory: Inventory) -> Iterable[AttackEdge]:
+    """Control of the management account is control of the organization.
+
+    AWS Organizations User Guide, "Best practices for the management account": SCPs do not
+    apply to it, and it can create accounts, change policies and reach every member through
+    the role Organizations creates in them.
+    """
+    for scope in inventory.scopes:
+        if scope.cloud is not Cloud.AWS or scope.kind is not ScopeKind.ORGANIZATION:
+            continue
+        management = scope.attributes.get("management_account")
+        if isinstance(management, str):
+            yield AttackEdge(
+                kind=EdgeKind.CAN_ESCALATE,
+                source=account_admin(management),
+                target=organization_admin(scope.id),
+                method=MANAGEMENT_ACCOUNT,
+                outcome=Outcome.ALLOWED,
+                notes=(f"account {management} is the organization's management account",),
+            )
+
+
+def admin_identities(edges: Iterable[AttackEdge]) -> set[IdentityId]:
+    """Identities holding admin-equivalent permissions outright."""
+    return {IdentityId(e.source.partition(":")[2]) for e in edges if e.method == HOLDS_ADMIN}

@@ -1,0 +1,284 @@
+"""Who can become an AWS role: ``can_assume`` edges from trust policies and identity policies.
+
+IAM User Guide, "Roles terms and concepts" and "Cross-account policy evaluation logic":
+
+* A trust policy naming a principal's ARN is enough in the same account; across accounts the
+  principal's own identity policy must also allow ``sts:AssumeRole`` on the role.
+* A trust policy naming an account (``123456789012`` or its ``:root`` ARN) delegates to that
+  account: its principals need their own allow. Candidates are pruned with their effective
+  action sets before any decision is asked for.
+* ``"*"`` trusts every AWS principal anywhere; an account outside the inventory is an external
+  node. Both are flagged when no ExternalId or organization condition narrows them.
+* Federated principals (OIDC, SAML) become edges from a provider node; GitHub Actions OIDC trust
+  without a ``sub`` condition lets any repository on GitHub assume the role.
+
+Service principals are not ``can_assume`` edges: reaching such a role means creating or
+changing compute and passing the role, which the escalation engine checks.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from overgrant.graph.effective.aws import AwsEvaluator
+from overgrant.graph.effective.decision import Effect, Outcome, StatementRef
+from overgrant.graph.nodes import NodeKey, NodeKind, node_key
+from overgrant.model import Identity, IdentityId, IdentityKind, Inventory, JsonValue
+
+_ASSUME_ACTIONS = {
+    "AWS": "sts:AssumeRole",
+    "Federated": "sts:AssumeRoleWithWebIdentity",
+}
+_GITHUB = "token.actions.githubusercontent.com"
+_NARROWING_KEYS = ("sts:externalid", "aws:principalorgid", "aws:principalorgpaths")
+
+
+class TrustRisk:
+    """Flags carried by trust edges (strings, so findings can key on them)."""
+
+    ANYONE = "trust-to-anyone"
+    EXTERNAL_WITHOUT_EXTERNAL_ID = "external-account-without-external-id"
+    GITHUB_WITHOUT_SUB = "github-oidc-without-sub"
+    OIDC_WITHOUT_AUDIENCE = "oidc-without-audience"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrustEdge:
+    """``source`` can become ``role``; ``source`` is an identity, provider or external node."""
+
+    source: NodeKey
+    role: IdentityId
+    action: str
+    outcome: Outcome
+    statements: tuple[StatementRef, ...]
+    unknown_condition_keys: tuple[str, ...] = ()
+    risks: tuple[str, ...] = ()
+    condition_keys: tuple[str, ...] = ()
+    """Condition keys present on the trust statement, lower-cased (evidence for reviewers)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _TrustStatement:
+    index: int
+    sid: str | None
+    principal_type: str
+    principals: tuple[str, ...]
+    condition: Mapping[str, JsonValue]
+
+    def condition_keys(self) -> set[str]:
+        keys: set[str] = set()
+        for operands in self.condition.values():
+            if isinstance(operands, dict):
+                keys.update(k.lower() for k in operands)
+        return keys
+
+    def values_of(self, key: str) -> list[str]:
+        found: list[str] = []
+        for operands in self.condition.values():
+            if isinstance(operands, dict):
+                for k, v in operands.items():
+                    if k.lower() == key:
+                        found.extend(str(x) for x in (v if isinstance(v, list) else [v]))
+        return found
+
+
+def _as_list(value: JsonValue) -> list[JsonValue]:
+    return value if isinstance(value, list) else [value]
+
+
+def _allows_assume(statement: Mapping[str, JsonValue]) -> bool:
+    actions = [str(a).lower() for a in _as_list(statement.get("Action", []))]
+    return any(a in ("*", "sts:*") or a.startswith("sts:assumerole") for a in actions)
+
+
+def trust_statements(document: JsonValue) -> Iterator[_TrustStatement]:
+    """The Allow statements of a trust policy that let someone assume the role."""
+    if not isinstance(document, dict):
+        return
+    for index, statement in enumerate(_as_list(document.get("Statement", []))):
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+            continue
+        if not _allows_assume(statement):
+            continue
+        principal = statement.get("Principal")
+        by_type: dict[str, list[str]] = {}
+        if principal == "*":
+            by_type["AWS"] = ["*"]
+        elif isinstance(principal, dict):
+            for kind, values in principal.items():
+                by_type[kind] = [str(v) for v in _as_list(values)]
+        condition = statement.get("Condition")
+        sid = statement.get("Sid")
+        for kind, names in by_type.items():
+            yield _TrustStatement(
+                index,
+                sid if isinstance(sid, str) else None,
+                kind,
+                tuple(names),
+                condition if isinstance(condition, dict) else {},
+            )
+
+
+def _account_of(principal: str) -> str:
+    return principal.split(":")[4] if principal.startswith("arn:") else principal
+
+
+class AwsTrustAnalyzer:
+    """Finds every ``can_assume`` edge into the inventory's AWS roles.
+
+    Args:
+        inventory: the estate.
+        evaluator: decides identity-side permissions (and evaluates the trust policy itself,
+            which it treats as the resource policy of ``sts:AssumeRole`` on the role).
+        skip_source: sources to leave out (identities that already control the role's account
+            gain nothing there by assuming its roles).
+    """
+
+    def __init__(
+        self,
+        inventory: Inventory,
+        evaluator: AwsEvaluator,
+        *,
+        skip_source: Callable[[IdentityId, str], bool] = lambda _i, _a: False,
+    ) -> None:
+        self._evaluator = evaluator
+        self._skip = skip_source
+        self._documents = {p.id: p.document for p in inventory.permission_sets}
+        self._principals: dict[str, Identity] = {}
+        self._by_account: dict[str, list[Identity]] = defaultdict(list)
+        for identity in inventory.identities:
+            if identity.kind in (IdentityKind.USER, IdentityKind.ROLE):
+                self._principals[identity.id] = identity
+                self._by_account[identity.container].append(identity)
+        self._can_call_assume: dict[str, bool] = {}
+
+    def _may_assume_anything(self, identity: IdentityId) -> bool:
+        """Cheap pruning: does any identity policy allow sts:AssumeRole at all?"""
+        known = self._can_call_assume.get(identity)
+        if known is None:
+            outcome = self._evaluator.effective(identity).outcome("sts:AssumeRole")
+            known = self._can_call_assume[identity] = outcome is not Outcome.DENIED
+        return known
+
+    def edges(self, roles: Iterable[Identity]) -> Iterator[TrustEdge]:
+        """Every edge into each of ``roles``."""
+        for role in roles:
+            if role.kind is not IdentityKind.ROLE or role.trust_policy is None:
+                continue
+            document = self._documents.get(role.trust_policy)
+            for statement in trust_statements(document):
+                if statement.principal_type == "AWS":
+                    yield from self._aws_edges(role, statement)
+                elif statement.principal_type == "Federated":
+                    yield from self._federated_edges(role, statement)
+
+    def _aws_edges(self, role: Identity, statement: _TrustStatement) -> Iterator[TrustEdge]:
+        keys = statement.condition_keys()
+        narrowed = any(k in keys for k in _NARROWING_KEYS)
+        for principal in statement.principals:
+            account = _account_of(principal)
+            if principal == "*":
+                yield self._external(role, statement, "anyone", TrustRisk.ANYONE, narrowed)
+                candidates = [
+                    i for i in self._principals.values() if self._may_assume_anything(i.id)
+                ]
+            elif account not in self._by_account:
+                yield self._external(
+                    role,
+                    statement,
+                    f"aws-account/{account}",
+                    TrustRisk.EXTERNAL_WITHOUT_EXTERNAL_ID,
+                    narrowed,
+                )
+                continue
+            elif principal in self._principals:
+                candidates = [self._principals[principal]]  # named: trust alone may suffice
+            else:  # the account itself: its principals need their own allow
+                candidates = [
+                    i for i in self._by_account[account] if self._may_assume_anything(i.id)
+                ]
+            for candidate in candidates:
+                edge = self._decide(candidate, role, statement)
+                if edge is not None:
+                    yield edge
+
+    def _decide(
+        self, candidate: Identity, role: Identity, statement: _TrustStatement
+    ) -> TrustEdge | None:
+        if candidate.id == role.id or self._skip(candidate.id, role.container):
+            return None
+        decision = self._evaluator.decide(candidate.id, "sts:AssumeRole", role.id)
+        if decision.outcome is Outcome.DENIED:
+            return None
+        return TrustEdge(
+            source=node_key(NodeKind.IDENTITY, candidate.id),
+            role=role.id,
+            action="sts:AssumeRole",
+            outcome=decision.outcome,
+            statements=decision.statements,
+            unknown_condition_keys=decision.unknown_condition_keys,
+            condition_keys=tuple(sorted(statement.condition_keys())),
+        )
+
+    def _external(
+        self, role: Identity, statement: _TrustStatement, who: str, risk: str, narrowed: bool
+    ) -> TrustEdge:
+        keys = tuple(sorted(statement.condition_keys()))
+        return TrustEdge(
+            source=node_key(NodeKind.EXTERNAL, who),
+            role=role.id,
+            action="sts:AssumeRole",
+            outcome=Outcome.CONDITIONAL if keys else Outcome.ALLOWED,
+            statements=(self._ref(role, statement),),
+            unknown_condition_keys=keys,
+            risks=() if narrowed else (risk,),
+            condition_keys=keys,
+        )
+
+    def _ref(self, role: Identity, statement: _TrustStatement) -> StatementRef:
+        assert role.trust_policy is not None
+        return StatementRef(
+            permission_set=role.trust_policy,
+            index=statement.index,
+            sid=statement.sid,
+            effect=Effect.ALLOW,
+        )
+
+    def _federated_edges(self, role: Identity, statement: _TrustStatement) -> Iterator[TrustEdge]:
+        keys = statement.condition_keys()
+        for provider in statement.principals:
+            risks: list[str] = []
+            issuer = provider.split("oidc-provider/", 1)[-1] if "oidc-provider/" in provider else ""
+            if issuer:
+                if not any(k == f"{issuer}:aud".lower() for k in keys) and issuer != _GITHUB:
+                    risks.append(TrustRisk.OIDC_WITHOUT_AUDIENCE)
+                if issuer == _GITHUB and not _github_sub_restricted(statement):
+                    risks.append(TrustRisk.GITHUB_WITHOUT_SUB)
+            action = (
+                "sts:AssumeRoleWithSAML"
+                if ":saml-provider/" in provider
+                else (_ASSUME_ACTIONS["Federated"])
+            )
+            yield TrustEdge(
+                source=node_key(NodeKind.PROVIDER, provider),
+                role=role.id,
+                action=action,
+                outcome=Outcome.CONDITIONAL if keys else Outcome.ALLOWED,
+                statements=(self._ref(role, statement),),
+                unknown_condition_keys=tuple(sorted(keys)),
+                risks=tuple(risks),
+                condition_keys=tuple(sorted(keys)),
+            )
+
+
+def _github_sub_restricted(statement: _TrustStatement) -> bool:
+    """A ``sub`` condition that names at least an organization or repository.
+
+    GitHub's OIDC guide for AWS: without a ``sub`` condition any workflow in any repository on
+    GitHub can request a token the role accepts; ``repo:*`` or ``*`` is no better.
+    """
+    values = statement.values_of(f"{_GITHUB}:sub")
+    meaningful = [v for v in values if v.strip("*") not in ("", "repo:")]
+    return bool(meaningful) and len(meaningful) == len(values)

@@ -1,0 +1,280 @@
+"""Permission checks of one attacker: memoized decisions, and shortcuts that keep the answer.
+
+The search asks many (action, resource) questions of each attacker, most of them alike: may it
+pass each of 400 roles to Lambda? Each question goes to
+:meth:`~overgrant.graph.effective.aws.AwsEvaluator.decide` unless a shortcut gives the very
+answer ``decide`` would give. The shortcuts rest on which statements' Resource patterns match
+(:mod:`aws_patterns`), from the rules :meth:`EffectivePermissions.resources` lists for the
+action (identity policies, boundary and SCPs, with the attacker's policy variables filled in):
+
+* *no statement names the resource*: when no identity-based Allow statement has a pattern that
+  could match the resource, the request is implicitly denied (IAM User Guide: Policy evaluation
+  logic — "an implicit deny" when no policy allows);
+* *same statements, same answer*: for a user or role of the attacker's own account, the
+  evaluator knows nothing about the resource but its ARN and account (no resource policy, no
+  tags), so two such resources that exactly the same patterns match get the same decision; it
+  is asked once per set of matching patterns;
+* *as on every resource*: for other resources, the decision on ``"*"`` (which only statements
+  covering every resource can reach) stands for the decision on the resource when it is
+  allowed, or conditional only on keys that do not describe the resource, and no statement
+  naming specific resources could change it there.
+
+No shortcut is taken where a resource-based policy can decide: ``sts:`` requests (the role's
+trust policy), resources with a policy in the inventory, services whose resources resource
+control policies govern (AWS Organizations User Guide: Resource control policies — "List of
+AWS services that support RCPs"), and actions with a ``NotResource`` statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from overgrant.graph.effective.aws import AwsEvaluator, EffectivePermissions, ResourceRule
+from overgrant.graph.effective.decision import Decision, Effect, Outcome, StatementRef
+from overgrant.graph.escalation.aws_edges import RoleGroup
+from overgrant.graph.escalation.aws_patterns import Patterns
+from overgrant.model import IdentityId
+
+Context = tuple[tuple[str, str], ...]
+"""Request-context keys and values, hashable (``(("iam:PassedToService", "x"),)``)."""
+
+ANYWHERE = "*"
+"""The resource of an action on something the attacker creates and names itself."""
+
+ASSUME = "sts:AssumeRole"
+
+GOVERNED_SERVICES = frozenset(
+    {"s3", "sts", "kms", "sqs", "secretsmanager", "cognito-identity", "logs", "dynamodb", "ecr"}
+    | {"aoss"}
+)
+"""Services whose requests a resource-based policy or an RCP can decide: no shortcut there."""
+
+DENIED = Decision(outcome=Outcome.DENIED, reason="implicit deny: no statement names the resource")
+
+Signature = tuple[bool, ...]
+
+
+def reads_resource(key: str) -> bool:
+    """Whether a condition key describes the request's resource (lower-case key).
+
+    ``aws:ResourceTag/*``, ``aws:ResourceAccount``, ``aws:ResourceOrgID`` and service keys
+    such as ``iam:ResourceTag/*`` are unknown on ``"*"`` but may be known for one resource.
+    ``iam:AssociatedResourceArn`` names where a passed role will be used, not the role.
+    """
+    return "resource" in key and key != "iam:associatedresourcearn"
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    identity_allow: tuple[str, ...]
+    """Patterns of identity-based Allow statements (what can grant the action)."""
+    specific: tuple[tuple[Effect, str], ...]
+    """Patterns other than ``*`` of statements of any source (identity, boundary, SCP)."""
+    negated: bool
+    refs: tuple[StatementRef, ...]
+
+
+class Checker:
+    """Decisions for one attacker, each asked of the evaluator at most once."""
+
+    def __init__(
+        self,
+        evaluator: AwsEvaluator,
+        patterns: Patterns,
+        attacker: IdentityId,
+        effective: EffectivePermissions,
+        *,
+        resource_policies: Collection[str] = frozenset(),
+        principals: Collection[str] = frozenset(),
+        rcps: bool = True,
+    ) -> None:
+        """Prepare the checks of ``attacker``, whose effective permissions are given.
+
+        Args:
+            evaluator: decides what the shortcuts cannot.
+            patterns: the search's shared pattern cache.
+            attacker: the identity asking.
+            effective: its effective permissions.
+            resource_policies: ids of resources that carry a resource-based policy.
+            principals: ARNs of the users and roles of the attacker's account.
+            rcps: whether resource control policies may apply anywhere (they can restrict
+                ``sts:AssumeRole`` on a role whatever the role's trust policy says).
+        """
+        self._evaluator = evaluator
+        self._patterns = patterns
+        self.attacker = attacker
+        self.effective = effective
+        self._resource_policies = resource_policies
+        self._principals = principals
+        self._rcps = rcps
+        self._memo: dict[tuple[str, str, Context], Decision] = {}
+        self._by_signature: dict[tuple[str, Context, Signature], Decision] = {}
+        self._rules: dict[str, _Rules] = {}
+
+    def _rules_of(self, action: str) -> _Rules:
+        found = self._rules.get(action)
+        if found is None:
+            rules: tuple[ResourceRule, ...] = self.effective.resources(action)
+            allows = [r for r in rules if r.effect is Effect.ALLOW and r.source == "identity"]
+            found = self._rules[action] = _Rules(
+                identity_allow=tuple(p for r in allows for p in r.patterns),
+                specific=tuple((r.effect, p) for r in rules for p in r.patterns if p != ANYWHERE),
+                negated=any(r.negated for r in rules),
+                refs=tuple(r.statement for r in allows),
+            )
+        return found
+
+    def on(self, action: str, resource: str, context: Context = ()) -> Decision:
+        """Whether the attacker may perform ``action`` on ``resource`` (memoized)."""
+        key = (action, resource, context)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._decide(action, resource, context)
+        return found
+
+    def _ask(self, action: str, resource: str, context: Context) -> Decision:
+        return self._evaluator.decide(self.attacker, action, resource, dict(context))
+
+    def _decide(self, action: str, resource: str, context: Context) -> Decision:
+        service = action.partition(":")[0].lower()
+        rules = self._rules_of(action)
+        if (
+            resource == ANYWHERE
+            or rules.negated
+            or service in GOVERNED_SERVICES
+            or resource in self._resource_policies
+        ):
+            return self._ask(action, resource, context)
+        could = self._patterns.could_match
+        if not any(could(p, resource) for p in rules.identity_allow):
+            return DENIED
+        if resource in self._principals:
+            signature = self._signature(rules, resource)
+            if signature is not None:
+                return self._signed(action, resource, context, signature)
+        everywhere = self._spread(action, context)
+        if everywhere is not None and not any(
+            could(p, resource) for p in self._singling(rules, everywhere)
+        ):
+            return everywhere
+        return self._ask(action, resource, context)
+
+    def _signature(self, rules: _Rules, resource: str) -> Signature | None:
+        found = []
+        for _, pattern in rules.specific:
+            hit = self._patterns.matches(pattern, resource)
+            if hit is None:
+                return None
+            found.append(hit)
+        return tuple(found)
+
+    def _signed(
+        self, action: str, resource: str, context: Context, signature: Signature
+    ) -> Decision:
+        key = (action, context, signature)
+        found = self._by_signature.get(key)
+        if found is None:
+            found = self._by_signature[key] = self._ask(action, resource, context)
+        return found
+
+    def _spread(self, action: str, context: Context) -> Decision | None:
+        """The decision on ``"*"`` if it may stand for single resources."""
+        everywhere = self.on(action, ANYWHERE, context)
+        if everywhere.outcome is Outcome.DENIED:
+            return None
+        if everywhere.outcome is Outcome.CONDITIONAL and any(
+            reads_resource(key) for key in everywhere.unknown_condition_keys
+        ):
+            return None
+        return everywhere
+
+    @staticmethod
+    def _singling(rules: _Rules, everywhere: Decision) -> list[str]:
+        # A specific Deny can turn an allow into a deny; a specific Allow can settle what the
+        # decision on "*" left conditional.
+        return [
+            pattern
+            for effect, pattern in rules.specific
+            if effect is Effect.DENY or everywhere.outcome is Outcome.CONDITIONAL
+        ]
+
+    def allow_patterns(self, action: str) -> tuple[str, ...] | None:
+        """Resource patterns of the identity statements allowing ``action``; ``None`` when a
+        ``NotResource`` statement makes patterns an unsafe guide, or a resource policy or RCP
+        could grant or limit the action instead."""
+        rules = self._rules_of(action)
+        if rules.negated or action.partition(":")[0].lower() in GOVERNED_SERVICES:
+            return None
+        return rules.identity_allow
+
+    def assume_after_rewrite(self, role: str) -> Decision:
+        """``sts:AssumeRole`` on a role whose trust policy the attacker rewrites to name itself.
+
+        The current trust policy is beside the point; what remains is the identity side, asked
+        on ``"*"`` (where no trust policy applies). An explicit Deny on the role still counts.
+        """
+        rules = self._rules_of(ASSUME)
+        everywhere = None if rules.negated or self._rcps else self._spread(ASSUME, ())
+        if everywhere is not None and not any(
+            self._patterns.could_match(p, role) for p in self._singling(rules, everywhere)
+        ):
+            return everywhere
+        current = self.on(ASSUME, role)
+        if current.outcome is not Outcome.DENIED:
+            return current
+        if any(ref.effect is Effect.DENY for ref in current.statements):
+            return current
+        return self.on(ASSUME, ANYWHERE)
+
+    def uniform(
+        self, action: str, context: Context, group: RoleGroup, *, rewrites_trust: bool = False
+    ) -> Decision | None:
+        """The decision on ``action`` that holds for every member of ``group``, if provably one.
+
+        Every member must be matched by exactly the same patterns, so that the decision on one
+        member is the decision on each. For ``sts:AssumeRole`` the members' trust policies
+        must also act alike: delegate to the account without condition (the group's
+        definition), or be rewritten by the attacker; and no RCP may be attached anywhere.
+        """
+        rules = self._rules_of(action)
+        governed = action.partition(":")[0].lower() in GOVERNED_SERVICES
+        if rules.negated or (governed and (action != ASSUME or self._rcps)):
+            return None
+        if rewrites_trust and action == ASSUME:
+            everywhere = self._spread(action, context)
+            singled = [] if everywhere is None else self._singling(rules, everywhere)
+            touched = (self._patterns.matching(p, group, group.members) for p in singled)
+            return None if everywhere is None or any(touched) else everywhere
+        signature = []
+        for _, pattern in rules.specific:
+            hit = self._patterns.matching(pattern, group, group.members, exact=True)
+            if hit is None or 0 < len(hit) < len(group.members):
+                return None
+            signature.append(bool(hit))
+        first = group.members[0]
+        if governed:
+            return self.on(action, first, context)
+        return self._signed(action, first, context, tuple(signature))
+
+    def anywhere(self, action: str, context: Context = ()) -> Decision:
+        """Whether the attacker may perform ``action`` on a resource it creates and names.
+
+        Asked first on ``"*"``; a grant limited to name patterns (``function:dev-*``) still lets
+        the attacker create a resource that matches, so an action allowed on some resource
+        (the effective permissions, which already subtract denies on every resource) counts,
+        with the Allow statements that name it as evidence.
+        """
+        decision = self.on(action, ANYWHERE, context)
+        if decision.outcome is not Outcome.DENIED:
+            return decision
+        if any(ref.effect is Effect.DENY for ref in decision.statements):
+            return decision  # a Deny on every resource
+        outcome = self.effective.outcome(action)
+        if outcome is Outcome.DENIED:
+            return decision
+        return Decision(
+            outcome=outcome,
+            reason="allowed on resources whose name the attacker chooses",
+            statements=self._rules_of(action).refs,
+        )

@@ -1,0 +1,51 @@
+"""Node and edge vocabulary of the permission graph, shared by every cloud.
+
+Node keys are strings ``<kind>:<id>`` so that ids of different namespaces never collide and
+the keys read well in JSON output.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import NewType
+
+NodeKey = NewType("NodeKey", str)
+
+
+class NodeKind(StrEnum):
+    IDENTITY = "identity"
+    PERMISSION_SET = "permission_set"
+    SCOPE = "scope"
+    WORKLOAD = "workload"
+    PROVIDER = "provider"
+    EXTERNAL = "external"
+    """A principal outside the inventory: another company's account, or anyone at all."""
+    ADMIN = "admin"
+    """Full control of a scope: an AWS account, an AWS organization."""
+
+
+class EdgeKind(StrEnum):
+    MEMBER_OF = "member_of"
+    HOLDS = "holds"
+    CONTAINS = "contains"
+    RUNS_AS = "runs_as"
+    CAN_ASSUME = "can_assume"
+    CAN_ESCALATE = "can_escalate"
+
+
+ATTACK_EDGES = frozenset({EdgeKind.CAN_ASSUME, EdgeKind.CAN_ESCALATE})
+"""Edges an attacker can walk: paths over these are the attack paths."""
+
+
+def node_key(kind: NodeKind, ident: str) -> NodeKey:
+    return NodeKey(f"{kind.value}:{ident}")
+
+
+def split_key(key: str) -> tuple[NodeKind, str]:
+    kind, _, ident = key.partition(":")
+    return NodeKind(kind), ident
+
+
+def admin_key(cloud: str, scope_kind: str, scope: str) -> NodeKey:
+    """``admin:aws/account/123456789012``: full control of one scope."""
+    return node_key(NodeKind.ADMIN, f"{cloud}/{scope_kind}/{scope}")
