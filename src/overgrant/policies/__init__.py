@@ -1,0 +1,1 @@
+"""Rules: the engine, the rule kinds (Python) and the built-in rule pack (YAML)."""
