@@ -143,9 +143,10 @@ class AttackGraph:
     def minimum_cut(self, source: str, *, max_hops: int | None = None) -> list[AttackEdge]:
         """The fewest edges whose removal leaves ``source`` no path to any admin node.
 
-        Among cuts of the same size the one closest to ``source`` is chosen. Each returned edge lists the permissions that enable it: removing any of them (or the
-        statements that grant them) cuts that edge. Computed as a minimum s-t edge cut with a
-        super-sink joined to every admin node.
+        Among cuts of the same size the one closest to ``source`` is chosen. Each returned edge
+        lists the permissions that enable it: removing any of them (or the statements that
+        grant them) cuts that edge. Computed as a minimum s-t cut with a super-sink joined to
+        every admin node.
         """
         if source not in self.view:
             return []
