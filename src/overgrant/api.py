@@ -16,20 +16,34 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from overgrant.baseline import load_baseline
 from overgrant.catalogs.aws import load_aws_catalog
 from overgrant.catalogs.escalation import load_aws_escalation_methods
 from overgrant.collectors.aws.export import import_authorization_details
+from overgrant.config import Config
+from overgrant.errors import InputError
+from overgrant.findings import Finding
 from overgrant.graph.analysis import IdentityExposure, exposures
 from overgrant.graph.aws import AwsAnalyzer
 from overgrant.graph.build import CloudAnalyzer, PermissionGraph, build_graph
 from overgrant.graph.effective.aws import AwsEvaluator
 from overgrant.graph.paths import DEFAULT_MAX_HOPS
 from overgrant.model import Cloud, IdentityId, Inventory
+from overgrant.policies.engine import run_scan
+from overgrant.policies.result import ScanResult
 from overgrant.report.inventory_summary import InventorySummary
 from overgrant.report.inventory_summary import summarize_inventory as _summarize
 from overgrant.sample import sample_inventory as _sample_inventory
 from overgrant.snapshot import dump_snapshot
 from overgrant.snapshot import load_snapshot as _load_snapshot
+from overgrant.store import (
+    Comparison,
+    ScanRecord,
+    ScanStore,
+    compare_scans,
+    compare_with_baseline,
+    default_db_path,
+)
 
 if TYPE_CHECKING:
     from overgrant.collectors.aws.live import AwsCollectOptions
@@ -102,6 +116,38 @@ def attack_paths(
     return exposures(graph, inventory, identities=wanted, max_hops=max_hops)
 
 
+def scan(
+    inventory: Inventory,
+    *,
+    config: Config | None = None,
+    baseline: Sequence[Finding] = (),
+    source: str = "sample",
+    now: datetime | None = None,
+    graph: PermissionGraph | None = None,
+) -> ScanResult:
+    """Run the rules (built-in pack plus the configuration's packs) over an inventory.
+
+    Findings come sorted by severity (most severe first), rule id and identity; those matched by
+    a live suppression of ``config`` or present in ``baseline`` (by fingerprint) are set aside
+    in ``suppressed``. Expired suppressions and checks the inventory lacks evidence for are
+    listed in ``warnings``.
+
+    Args:
+        inventory: the estate.
+        config: the repository configuration (``overgrant.config.load_config``).
+        baseline: accepted findings (``overgrant.baseline.load_baseline``).
+        source: what was scanned, for reports (a snapshot path, or ``sample``).
+        now: the scan's time (default: now); ages, idle times and expiry are measured to it.
+        graph: a permission graph already built for ``inventory`` (built here otherwise).
+
+    Raises:
+        ConfigError: a rule pack or the configuration is invalid (exit code 2).
+    """
+    return run_scan(
+        inventory, config=config, baseline=baseline, source=source, now=now, graph=graph
+    )
+
+
 def sample_inventory() -> Inventory:
     """The bundled sample estate (a small AWS organization with known problems)."""
     return _sample_inventory()
@@ -112,14 +158,83 @@ def summarize_inventory(inventory: Inventory, *, now: datetime | None = None) ->
     return _summarize(inventory, now=now)
 
 
+def open_history(db: str | Path | None = None, *, create: bool = True) -> ScanStore:
+    """Open the scan history: ``db``, else ``$OVERGRANT_DB``, else ``.overgrant/history.sqlite``.
+
+    Use the store as a context manager. With ``create=False`` a missing file is an
+    :class:`~overgrant.errors.InputError` instead of a new, empty history.
+    """
+    return ScanStore(Path(db) if db is not None else default_db_path(), create=create)
+
+
+def record_scan(result: ScanResult, *, db: str | Path | None = None) -> int:
+    """Record a scan and its findings in the history (one transaction); returns its id."""
+    with open_history(db) as store:
+        return store.record(result)
+
+
+def previous_findings(
+    *, db: str | Path | None = None, before: int | None = None
+) -> tuple[ScanRecord, tuple[Finding, ...]] | None:
+    """The latest recorded scan (or the last one before scan ``before``) and its findings.
+
+    Returns None when there is no history file yet or it holds no such scan. The findings are
+    those the scan reported (active and baselined), the reference ``--since-last`` gates on.
+    """
+    path = Path(db) if db is not None else default_db_path()
+    if not path.exists():
+        return None
+    with open_history(path, create=False) as store:
+        record = store.latest(before=before)
+        if record is None:
+            return None
+        return record, store.findings_of(record.id)
+
+
+def scan_history(*, db: str | Path | None = None) -> tuple[ScanRecord, ...]:
+    """Every recorded scan, oldest first (an :class:`InputError` when there is no history)."""
+    with open_history(db, create=False) as store:
+        return store.list_scans()
+
+
+def compare_history(
+    *,
+    db: str | Path | None = None,
+    earlier: int | None = None,
+    later: int | None = None,
+    baseline: str | Path | None = None,
+) -> Comparison:
+    """New, fixed and unchanged findings between two recorded scans, or a baseline and a scan.
+
+    Args:
+        db: the history file (default as for :func:`open_history`).
+        earlier: the earlier scan's id (default: the scan recorded just before ``later``);
+            not allowed together with ``baseline``.
+        later: the later scan's id (default: the latest scan).
+        baseline: a baseline file (``overgrant scan --write-baseline``) to compare with instead.
+    """
+    with open_history(db, create=False) as store:
+        if baseline is None:
+            return compare_scans(store, earlier, later)
+        if earlier is not None:
+            raise InputError("compare with a baseline file or with an earlier scan, not both")
+        return compare_with_baseline(store, load_baseline(Path(baseline)), Path(baseline), later)
+
+
 __all__ = [
     "ProgressCallback",
     "attack_paths",
     "collect_aws",
+    "compare_history",
     "import_aws_authz",
     "load_snapshot",
+    "open_history",
     "permission_graph",
+    "previous_findings",
+    "record_scan",
     "sample_inventory",
     "save_snapshot",
+    "scan",
+    "scan_history",
     "summarize_inventory",
 ]

@@ -15,6 +15,7 @@ from overgrant.cli.collect import collect
 from overgrant.cli.importer import import_
 from overgrant.cli.inventory import inventory
 from overgrant.cli.paths import paths
+from overgrant.cli.rules import rules
 from overgrant.errors import OvergrantError
 
 
@@ -44,6 +45,7 @@ cli.add_command(collect)
 cli.add_command(import_)
 cli.add_command(inventory)
 cli.add_command(paths)
+cli.add_command(rules)
 
 
 def main() -> None:

@@ -33,6 +33,10 @@ class Rule:
     params: Mapping[str, JsonValue] = field(default_factory=dict)
     rationale: str = ""
     """Why it matters, including what the rule cannot see."""
+    description: str = ""
+    """What the rule checks, in a paragraph (the "what it does" section of its docs)."""
+    limitations: str = ""
+    """What the rule cannot see: evidence the inventory may lack, cases it cannot decide."""
     remediation: str = ""
     references: tuple[str, ...] = ()
     since: str = "0.1.0"
