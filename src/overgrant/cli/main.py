@@ -12,10 +12,12 @@ import click
 
 from overgrant import __version__
 from overgrant.cli.collect import collect
+from overgrant.cli.diff import diff
 from overgrant.cli.importer import import_
 from overgrant.cli.inventory import inventory
 from overgrant.cli.paths import paths
 from overgrant.cli.rules import rules
+from overgrant.cli.scan import scan
 from overgrant.errors import OvergrantError
 
 
@@ -46,6 +48,8 @@ cli.add_command(import_)
 cli.add_command(inventory)
 cli.add_command(paths)
 cli.add_command(rules)
+cli.add_command(scan)
+cli.add_command(diff)
 
 
 def main() -> None:
