@@ -11,7 +11,7 @@ import os
 # Set before any SDK is imported: google.auth reads NO_GCE_CHECK at import time.
 _OFFLINE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",  # noqa: S105 - a fake key for local emulators
+    "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_EC2_METADATA_DISABLED": "true",

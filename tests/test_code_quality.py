@@ -26,7 +26,9 @@ def test_mypy_strict_on_src() -> None:
 def test_ruff_lint_and_format() -> None:
     lint = _run(sys.executable, "-m", "ruff", "check", "src", "tests", "bench", "scripts")
     assert lint.returncode == 0, lint.stdout
-    fmt = _run(sys.executable, "-m", "ruff", "format", "--check", "src", "tests", "bench", "scripts")
+    fmt = _run(
+        sys.executable, "-m", "ruff", "format", "--check", "src", "tests", "bench", "scripts"
+    )
     assert fmt.returncode == 0, fmt.stdout
 
 

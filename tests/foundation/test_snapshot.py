@@ -53,9 +53,8 @@ def test_schema_and_model_name_the_same_fields_and_enum_values() -> None:
             isinstance(value, type)
             and issubclass(value, model.StrEnum)
             and value is not model.StrEnum
-        ):
-            if name in definitions:
-                assert definitions[name]["enum"] == [m.value for m in value], name
+        ) and name in definitions:
+            assert definitions[name]["enum"] == [m.value for m in value], name
     enums_used = {
         typing.get_type_hints(cls, vars(model))[f.name]
         for cls in item_types().values()

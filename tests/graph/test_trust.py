@@ -110,7 +110,7 @@ GITHUB = f"arn:aws:iam::{A}:oidc-provider/token.actions.githubusercontent.com"
             {
                 "StringEquals": {
                     "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-                    "token.actions.githubusercontent.com:sub": "repo:acme/infra:ref:refs/heads/main",
+                    "token.actions.githubusercontent.com:sub": "repo:acme/infra:ref:refs/heads/m",
                 }
             },
             False,
