@@ -95,8 +95,10 @@ def test_blast_radius() -> None:
         ("identity:c", ADMIN, OK),
         ("identity:z", "identity:a", OK),
     )
-    radius = graph.blast_radius("identity:a")
+    radius = graph.blast_radius("identity:a", details=True)
     assert radius.direct == ("identity:b",)
+    assert radius.transitive_count == 3
+    assert graph.blast_radius("identity:a").transitive == ()
     assert set(radius.transitive) == {"identity:b", "identity:c", ADMIN}
     assert radius.admin_of == (ADMIN,)
 
@@ -135,3 +137,28 @@ def test_minimum_cut_prefers_the_sources_own_edge_among_equal_cuts() -> None:
     assert [(e.source, e.target) for e in graph.minimum_cut("identity:s")] == [
         ("identity:s", "identity:x")
     ]
+
+
+def test_blast_radius_through_a_cycle_counts_each_node_once() -> None:
+    graph = attack(
+        ("identity:a", "identity:b", OK),
+        ("identity:b", "identity:a", OK),
+        ("identity:b", ADMIN, OK),
+    )
+    radius = graph.blast_radius("identity:a", details=True)
+    assert set(radius.transitive) == {"identity:a", "identity:b", ADMIN}
+    assert radius.admin_of == (ADMIN,)
+
+
+def test_minimum_cut_ignores_paths_longer_than_the_hop_limit() -> None:
+    graph = attack(
+        ("identity:s", "identity:x", OK),
+        ("identity:x", ADMIN, OK),
+        ("identity:s", "identity:l1", OK),
+        ("identity:l1", "identity:l2", OK),
+        ("identity:l2", "admin:aws/account/2", OK),
+    )
+    assert [(e.source, e.target) for e in graph.minimum_cut("identity:s", max_hops=2)] == [
+        ("identity:s", "identity:x")
+    ]
+    assert len(graph.minimum_cut("identity:s", max_hops=3)) == 2

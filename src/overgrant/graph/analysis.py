@@ -39,7 +39,8 @@ def exposures(
     """Exposure of the given identities (default: every non-human one), sorted by id.
 
     Blast radius and minimum cut are computed only for identities that reach an admin node
-    unless ``only_with_paths`` is false; they cost a traversal each.
+    unless ``only_with_paths`` is false. The blast radius lists every reached node only when
+    identities are named; for the whole estate it counts them.
     """
     attack = AttackGraph(permission_graph)
     by_id = {i.id: i for i in inventory.identities}
@@ -61,8 +62,8 @@ def exposures(
             IdentityExposure(
                 identity=identity,
                 paths=tuple(paths),
-                blast_radius=attack.blast_radius(source),
-                minimum_cut=tuple(attack.minimum_cut(source)) if paths else (),
+                blast_radius=attack.blast_radius(source, details=identities is not None),
+                minimum_cut=tuple(attack.minimum_cut(source, max_hops=max_hops)) if paths else (),
             )
         )
     return result

@@ -14,6 +14,7 @@ from overgrant.graph.nodes import EdgeKind, NodeKey, NodeKind, admin_key, node_k
 from overgrant.model import Cloud, IdentityId, Inventory, ScopeKind
 
 HOLDS_ADMIN = "holds-admin"
+_DRAWN_AS_ASSUME = frozenset({"sts-assume-role"})
 MANAGEMENT_ACCOUNT = "management-account-admin"
 
 
@@ -65,7 +66,9 @@ class AwsAnalyzer:
 
     def __init__(self, evaluator: AwsEvaluator, methods: Sequence[EscalationMethod]) -> None:
         self._evaluator = evaluator
-        self._methods = methods
+        # Assuming a role whose trust already allows it is a can_assume edge, found with the
+        # trust analyzer; the catalog's method for it would only draw the same edge twice.
+        self._methods = [m for m in methods if m.id not in _DRAWN_AS_ASSUME]
 
     def attack_edges(self, inventory: Inventory) -> Iterator[AttackEdge]:
         escalations = find_escalations(inventory, self._evaluator, self._methods)

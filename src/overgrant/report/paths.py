@@ -6,7 +6,8 @@ JSON (``"format": "overgrant-paths"``, ``"format_version": 1``)::
       {"identity": ARN, "name", "kind", "nature", "nature_reason", "container",
        "paths": [{"target": "admin:aws/account/…", "outcome": "allowed|conditional",
                   "hops": [EDGE, …]}],
-       "blast_radius": {"direct": [NODE…], "transitive": [NODE…], "admin_of": [NODE…]},
+       "blast_radius": {"direct": [NODE…], "admin_of": [NODE…], "transitive_count": N,
+                        "transitive": [NODE…] (only with --identity)},
        "minimum_cut": [EDGE, …]}]}
 
     EDGE = {"kind": "can_assume|can_escalate", "source": NODE, "target": NODE,
@@ -61,8 +62,9 @@ def exposures_as_json(exposures: Sequence[IdentityExposure]) -> dict[str, JsonVa
                 ],
                 "blast_radius": {
                     "direct": list(exposure.blast_radius.direct),
-                    "transitive": list(exposure.blast_radius.transitive),
                     "admin_of": list(exposure.blast_radius.admin_of),
+                    "transitive_count": exposure.blast_radius.transitive_count,
+                    "transitive": list(exposure.blast_radius.transitive),
                 },
                 "minimum_cut": [_json(edge_as_dict(e)) for e in exposure.minimum_cut],
             }

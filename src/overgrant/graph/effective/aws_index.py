@@ -220,6 +220,11 @@ class AwsIndex:
         # Tags are the resource's own only when the inventory holds that very resource.
         exact = held is not None and held.id == resource
         tags = {k.lower(): v for k, v in held.tags.items()} if held and exact else None
+        if tags is None and role is not None:
+            # An IAM user or role is itself the resource of IAM actions on it (iam:PassRole,
+            # iam:AttachRolePolicy...): its own tags are aws:ResourceTag and iam:ResourceTag
+            # (IAM User Guide: Controlling access to IAM resources using tags).
+            tags = {k.lower(): v for k, v in role.tags.items()}
         org = self.org.facts(account) if account else OrgFacts()
         facts = ResourceFacts(account=account, org=org, tags=tags)
         policy, mandatory = None, False

@@ -8,34 +8,44 @@ that make it possible::
     evaluator = AwsEvaluator(inventory, load_aws_catalog())
     edges = find_escalations(inventory, evaluator, load_aws_escalation_methods())
 
-How it stays fast on large estates:
+How it stays fast on large estates, without changing any answer the evaluator would give:
 
 1. each attacker's effective permissions (action bitsets) rule out most methods with one
    integer test per action set, memoized for attackers that hold the same relevant actions;
 2. targets come from per-account indexes built once (roles by trusted service, roles whose
    trust names a principal, compute by the role it runs as, policies and groups per identity);
-3. only the specific (action, resource, context) questions a method needs go to the
-   evaluator, each asked at most once per attacker, with shortcuts that give the evaluator's own
-   answer where no statement could name a resource or one allows it everywhere
-   (:mod:`aws_checks`).
+3. only the (action, resource, context) questions a method needs go to the evaluator, once
+   each, and not at all where the statements that apply settle the answer already
+   (:mod:`aws_checks`);
+4. a method is decided once for a whole :class:`RoleGroup` when the decision is provably the
+   same for every member (:mod:`aws_groups`). :func:`find_escalations` then builds the edge to
+   each member from it; :func:`find_escalations_grouped` returns one edge to the group, which
+   keeps the output linear in the attackers (``AWSLambda_FullAccess`` alone lets its holder
+   pass every role Lambda may assume).
 
 Scope and choices, each for a stated reason:
 
-* An attacker that is already admin-equivalent (:func:`admin_decision`) gets a single
+* An attacker that is unconditionally admin-equivalent (:func:`admin_decision`) gets a single
   ``holds-admin`` edge to :class:`AdminTarget` and is not searched further: within its account
-  every method could only give it what it already has, and listing an edge to every identity of
-  the account from every administrator would grow with the square of the account. A graph that
+  every method could only give it what it already has, and an edge to every identity of the
+  account from every administrator would grow with the square of the account. A graph that
   needs "an administrator reaches every identity of its account" draws it from the
-  ``AdminTarget`` node.
+  ``AdminTarget`` node. One that is admin-equivalent only under conditions gets a conditional
+  ``holds-admin`` edge and is searched on if it holds some escalation action outright.
 * Targets stay in the attacker's account: ``iam:PassRole`` passes only roles of the caller's
   account, and the IAM write actions act on the caller's account. Assuming a role of another
-  account is a ``can_assume`` edge of the graph, not an escalation.
+  account is a ``can_assume`` edge of the graph, not an escalation. (``sts-assume-role`` repeats
+  ``can_assume`` within the account; leave it out of ``methods`` when the graph draws both.)
 * A compute-role method needs a workload the inventory knows runs as the target; a method that
   names no such workload (``codestar-create-project-from-template``) has no target to point at
   and yields no edge.
 * Methods that widen the attacker itself point at :class:`AdminTarget`; under a permissions
   boundary (other than methods that lift it) or when joining a group that is not an
   administrators' group, the edge is conditional and its notes say what limits the gain.
+* After a trust-policy rewrite (``iam:UpdateAssumeRolePolicy``), ``sts:AssumeRole`` is read from
+  the identity side alone, since the rewritten trust names the attacker; the evaluator cannot
+  be asked that directly, so it is the decision on ``"*"`` or the identity statements that name
+  the role (:meth:`Checker.assume_after_rewrite`).
 """
 
 from __future__ import annotations

@@ -17,7 +17,13 @@ action (identity policies, boundary and SCPs, with the attacker's policy variabl
 * *as on every resource*: for other resources, the decision on ``"*"`` (which only statements
   covering every resource can reach) stands for the decision on the resource when it is
   allowed, or conditional only on keys that do not describe the resource, and no statement
-  naming specific resources could change it there.
+  naming specific resources could change it there;
+* *same statements, same answer, across attackers*: a decision depends on the statements
+  that apply to the action (listed by :meth:`EffectivePermissions.resources` with their
+  patterns and whether their conditions are settled for the attacker), on the attacker's
+  account (its SCPs), kind and whether it has a boundary, and on the request. Attackers that
+  hold the same managed policies share those statements, so the answer is kept per search
+  under that fingerprint and shared, statement references and all.
 
 No shortcut is taken where a resource-based policy can decide: ``sts:`` requests (the role's
 trust policy), resources with a policy in the inventory, services whose resources resource
@@ -29,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Protocol
 
 from overgrant.graph.effective.aws import AwsEvaluator, EffectivePermissions, ResourceRule
 from overgrant.graph.effective.decision import Decision, Effect, Outcome, StatementRef
@@ -52,7 +59,9 @@ GOVERNED_SERVICES = frozenset(
 
 DENIED = Decision(outcome=Outcome.DENIED, reason="implicit deny: no statement names the resource")
 
-Signature = tuple[bool, ...]
+Signature = tuple[object, ...]
+
+_NAMED = "allowed on resources whose name the attacker chooses"
 
 
 def reads_resource(key: str) -> bool:
@@ -65,14 +74,37 @@ def reads_resource(key: str) -> bool:
     return "resource" in key and key != "iam:associatedresourcearn"
 
 
+class Targets(Protocol):
+    """What the checks need to know about the users and roles they are asked about."""
+
+    def reads_resource(self, ref: StatementRef) -> bool:
+        """Whether the statement's condition reads a key describing the resource (its tags)."""
+        ...
+
+    def tags(self, identity: str) -> tuple[tuple[str, str], ...]:
+        """The identity's tags, sorted."""
+        ...
+
+
+Shared = dict[tuple[object, ...], Decision]
+"""Decisions kept across the attackers of one search, by fingerprint (see the module doc)."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Rules:
     identity_allow: tuple[str, ...]
     """Patterns of identity-based Allow statements (what can grant the action)."""
+    naming: tuple[tuple[str, StatementRef, bool], ...]
+    """(pattern, statement, conditional) of identity-based Allow statements, ``*`` aside."""
     specific: tuple[tuple[Effect, str], ...]
     """Patterns other than ``*`` of statements of any source (identity, boundary, SCP)."""
     negated: bool
     refs: tuple[StatementRef, ...]
+    fingerprint: tuple[object, ...]
+    """Every rule for the action as the attacker sees it: source, statement, patterns, how."""
+    tagged: bool
+    """Some rule's condition reads the resource's tags: resources must also share their tags
+    to share a decision."""
 
 
 class Checker:
@@ -87,7 +119,11 @@ class Checker:
         *,
         resource_policies: Collection[str] = frozenset(),
         principals: Collection[str] = frozenset(),
+        admitted_by: Collection[str] = frozenset(),
         rcps: bool = True,
+        shared: Shared | None = None,
+        facts: tuple[object, ...] = (),
+        targets: Targets | None = None,
     ) -> None:
         """Prepare the checks of ``attacker``, whose effective permissions are given.
 
@@ -98,8 +134,13 @@ class Checker:
             effective: its effective permissions.
             resource_policies: ids of resources that carry a resource-based policy.
             principals: ARNs of the users and roles of the attacker's account.
-            rcps: whether resource control policies may apply anywhere (they can restrict
-                ``sts:AssumeRole`` on a role whatever the role's trust policy says).
+            admitted_by: roles whose trust policy names the attacker, its account or anyone.
+            rcps: whether resource control policies may treat the account's roles differently
+                for ``sts:AssumeRole`` (they apply whatever the role's trust policy says).
+            shared: decisions kept across attackers; ``None`` keeps none.
+            facts: what besides the statements a decision depends on for this attacker: its
+                account, kind and whether it has a permissions boundary.
+            targets: tags and statement facts for the users and roles asked about.
         """
         self._evaluator = evaluator
         self._patterns = patterns
@@ -107,7 +148,11 @@ class Checker:
         self.effective = effective
         self._resource_policies = resource_policies
         self._principals = principals
+        self._admitted_by = admitted_by
         self._rcps = rcps
+        self._shared = shared
+        self._facts = facts
+        self._targets = targets
         self._memo: dict[tuple[str, str, Context], Decision] = {}
         self._by_signature: dict[tuple[str, Context, Signature], Decision] = {}
         self._rules: dict[str, _Rules] = {}
@@ -119,9 +164,17 @@ class Checker:
             allows = [r for r in rules if r.effect is Effect.ALLOW and r.source == "identity"]
             found = self._rules[action] = _Rules(
                 identity_allow=tuple(p for r in allows for p in r.patterns),
+                naming=tuple(
+                    (p, r.statement, r.conditional) for r in allows for p in r.patterns if p != "*"
+                ),
                 specific=tuple((r.effect, p) for r in rules for p in r.patterns if p != ANYWHERE),
                 negated=any(r.negated for r in rules),
                 refs=tuple(r.statement for r in allows),
+                fingerprint=tuple(
+                    (r.source, r.statement, r.patterns, r.negated, r.conditional) for r in rules
+                ),
+                tagged=self._targets is None
+                or any(self._targets.reads_resource(r.statement) for r in rules),
             )
         return found
 
@@ -134,7 +187,19 @@ class Checker:
         return found
 
     def _ask(self, action: str, resource: str, context: Context) -> Decision:
-        return self._evaluator.decide(self.attacker, action, resource, dict(context))
+        service = action.partition(":")[0].lower()
+        if (
+            self._shared is None
+            or service in GOVERNED_SERVICES
+            or resource in self._resource_policies
+        ):
+            return self._evaluator.decide(self.attacker, action, resource, dict(context))
+        key = (action, resource, context, self._facts, self._rules_of(action).fingerprint)
+        found = self._shared.get(key)
+        if found is None:
+            found = self._evaluator.decide(self.attacker, action, resource, dict(context))
+            self._shared[key] = found
+        return found
 
     def _decide(self, action: str, resource: str, context: Context) -> Decision:
         service = action.partition(":")[0].lower()
@@ -152,13 +217,19 @@ class Checker:
         if resource in self._principals:
             signature = self._signature(rules, resource)
             if signature is not None:
-                return self._signed(action, resource, context, signature)
+                tags = self._tags(resource) if rules.tagged else ()
+                return self._signed(action, resource, context, (*signature, tags))
         everywhere = self._spread(action, context)
         if everywhere is not None and not any(
             could(p, resource) for p in self._singling(rules, everywhere)
         ):
             return everywhere
         return self._ask(action, resource, context)
+
+    def _tags(self, resource: str) -> tuple[tuple[str, str], ...] | None:
+        # Today the evaluator takes no tags from a user or role it is asked about; should it
+        # come to, statements reading aws:ResourceTag would tell equally matched targets apart.
+        return None if self._targets is None else self._targets.tags(resource)
 
     def _signature(self, rules: _Rules, resource: str) -> Signature | None:
         found = []
@@ -199,33 +270,63 @@ class Checker:
             if effect is Effect.DENY or everywhere.outcome is Outcome.CONDITIONAL
         ]
 
-    def allow_patterns(self, action: str) -> tuple[str, ...] | None:
-        """Resource patterns of the identity statements allowing ``action``; ``None`` when a
-        ``NotResource`` statement makes patterns an unsafe guide, or a resource policy or RCP
-        could grant or limit the action instead."""
+    def allow_patterns(self, action: str, *, governed: bool = False) -> tuple[str, ...] | None:
+        """Resource patterns of the identity statements allowing ``action``.
+
+        ``None`` when a ``NotResource`` statement makes patterns an unsafe guide, or (unless
+        ``governed`` says the caller accounts for it) a resource-based policy could grant the
+        action instead.
+        """
         rules = self._rules_of(action)
-        if rules.negated or action.partition(":")[0].lower() in GOVERNED_SERVICES:
+        service = action.partition(":")[0].lower()
+        if rules.negated or (service in GOVERNED_SERVICES and not governed):
             return None
         return rules.identity_allow
+
+    @property
+    def admitted_by(self) -> Collection[str]:
+        """Roles whose trust policy names the attacker, its account or anyone."""
+        return self._admitted_by
 
     def assume_after_rewrite(self, role: str) -> Decision:
         """``sts:AssumeRole`` on a role whose trust policy the attacker rewrites to name itself.
 
-        The current trust policy is beside the point; what remains is the identity side, asked
-        on ``"*"`` (where no trust policy applies). An explicit Deny on the role still counts.
+        What remains is the identity side (identity policies, boundary, SCPs). The evaluator
+        always adds the role's current trust policy, so the identity side is read as: the
+        decision on ``"*"`` where it stands for the role; else the identity statements that
+        name the role, with the action's effective outcome. The role itself is asked about
+        where that can change the answer: its current trust already admits the attacker, or a
+        Deny statement could name it.
         """
         rules = self._rules_of(ASSUME)
-        everywhere = None if rules.negated or self._rcps else self._spread(ASSUME, ())
-        if everywhere is not None and not any(
-            self._patterns.could_match(p, role) for p in self._singling(rules, everywhere)
+        could = self._patterns.could_match
+        denies = [p for effect, p in rules.specific if effect is Effect.DENY]
+        if rules.negated or role in self._admitted_by or any(could(p, role) for p in denies):
+            current = self.on(ASSUME, role)
+            if current.outcome is not Outcome.DENIED or rules.negated:
+                return current
+            if any(ref.effect is Effect.DENY for ref in current.statements):
+                return current
+        return self._identity_side(rules, role)
+
+    def _identity_side(self, rules: _Rules, role: str) -> Decision:
+        everywhere = None if self._rcps else self._spread(ASSUME, ())
+        if everywhere is not None and (
+            everywhere.outcome is Outcome.ALLOWED
+            or not any(self._patterns.could_match(p, role) for p, _, _ in rules.naming)
         ):
             return everywhere
-        current = self.on(ASSUME, role)
-        if current.outcome is not Outcome.DENIED:
-            return current
-        if any(ref.effect is Effect.DENY for ref in current.statements):
-            return current
-        return self.on(ASSUME, ANYWHERE)
+        named = [(ref, cond) for p, ref, cond in rules.naming if self._patterns.matches(p, role)]
+        outcome = self.effective.outcome(ASSUME)
+        if not named or outcome is Outcome.DENIED or self._rcps:
+            return self.on(ASSUME, ANYWHERE)
+        if any(conditional for _, conditional in named):
+            outcome = Outcome.CONDITIONAL
+        return Decision(
+            outcome=outcome,
+            reason="allowed by identity statements that name the role",
+            statements=tuple(ref for ref, _ in named),
+        )
 
     def uniform(
         self, action: str, context: Context, group: RoleGroup, *, rewrites_trust: bool = False
@@ -241,11 +342,6 @@ class Checker:
         governed = action.partition(":")[0].lower() in GOVERNED_SERVICES
         if rules.negated or (governed and (action != ASSUME or self._rcps)):
             return None
-        if rewrites_trust and action == ASSUME:
-            everywhere = self._spread(action, context)
-            singled = [] if everywhere is None else self._singling(rules, everywhere)
-            touched = (self._patterns.matching(p, group, group.members) for p in singled)
-            return None if everywhere is None or any(touched) else everywhere
         signature = []
         for _, pattern in rules.specific:
             hit = self._patterns.matching(pattern, group, group.members, exact=True)
@@ -253,28 +349,39 @@ class Checker:
                 return None
             signature.append(bool(hit))
         first = group.members[0]
+        tags = self._tags(first) if rules.tagged else ()
+        if rules.tagged and any(self._tags(m) != tags for m in group.members):
+            return None
+        if rewrites_trust and action == ASSUME:
+            # Only denies could tell members apart beyond their (equal) signatures, and the
+            # current trust of a member that already admits the attacker could allow more.
+            decision = self._identity_side(rules, first)
+            admitted = any(m in self._admitted_by for m in group.members)
+            return None if admitted and decision.outcome is not Outcome.ALLOWED else decision
         if governed:
             return self.on(action, first, context)
-        return self._signed(action, first, context, tuple(signature))
+        return self._signed(action, first, context, (*signature, tags))
 
     def anywhere(self, action: str, context: Context = ()) -> Decision:
         """Whether the attacker may perform ``action`` on a resource it creates and names.
 
-        Asked first on ``"*"``; a grant limited to name patterns (``function:dev-*``) still lets
-        the attacker create a resource that matches, so an action allowed on some resource
-        (the effective permissions, which already subtract denies on every resource) counts,
-        with the Allow statements that name it as evidence.
+        The attacker picks the new resource's name, so an action allowed on *some* resource
+        will do (a grant on ``function:dev-*`` lets it create ``dev-x``): that is the action's
+        effective outcome, which already subtracts denies on every resource, with the identity
+        statements that allow the action as evidence. The evaluator is asked on ``"*"`` only
+        for what the action sets cannot say: which condition keys leave it conditional, and
+        actions the catalog does not know.
         """
+        outcome = self.effective.outcome(action)
+        rules = self._rules_of(action)
+        if outcome is Outcome.ALLOWED and not context:
+            return Decision(outcome=outcome, reason=_NAMED, statements=rules.refs)
+        index = self.effective.catalog.index_of(action)
+        if outcome is Outcome.DENIED and index is not None and index < self.effective.universe:
+            return DENIED
         decision = self.on(action, ANYWHERE, context)
-        if decision.outcome is not Outcome.DENIED:
+        if decision.outcome is not Outcome.DENIED or outcome is Outcome.DENIED:
             return decision
         if any(ref.effect is Effect.DENY for ref in decision.statements):
-            return decision  # a Deny on every resource
-        outcome = self.effective.outcome(action)
-        if outcome is Outcome.DENIED:
-            return decision
-        return Decision(
-            outcome=outcome,
-            reason="allowed on resources whose name the attacker chooses",
-            statements=self._rules_of(action).refs,
-        )
+            return decision  # a Deny on every resource, under the given context
+        return Decision(outcome=outcome, reason=_NAMED, statements=rules.refs)

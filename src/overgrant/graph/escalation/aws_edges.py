@@ -43,13 +43,17 @@ class RoleGroup:
     of the account."""
     instance_profile: bool = False
     """Only roles that an instance profile holds (what EC2 needs to carry a role)."""
+    conditional: bool = False
+    """Only roles whose trust policy lets the service assume them under a Condition (edges to
+    them are conditional); otherwise only those it may assume without one."""
     members: tuple[IdentityId, ...] = field(default=(), compare=False)
     """The roles, in inventory order (fixed by the other fields)."""
 
     def __str__(self) -> str:
         which = "every role" if self.trusting is None else f"roles trusting {self.trusting}"
         held = " with an instance profile" if self.instance_profile else ""
-        return f"{which}{held} in account {self.account}"
+        condition = " under a condition" if self.conditional else ""
+        return f"{which}{condition}{held} in account {self.account}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -14,16 +14,22 @@ workload of kind ``OTHER`` names its :class:`~overgrant.catalogs.escalation.Comp
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from overgrant.catalogs.escalation import ComputeKind, ResourceKind
+from overgrant.graph.effective.decision import StatementRef
 from overgrant.graph.escalation.aws_edges import ACCOUNT, RoleGroup
-from overgrant.graph.escalation.aws_trust import TrustFacts, has_deny, trust_facts
+from overgrant.graph.escalation.aws_estate_facts import Credentials, ResourceGuardrails
+from overgrant.graph.escalation.aws_trust import (
+    TrustFacts,
+    condition_keys,
+    has_deny,
+    statements,
+    trust_facts,
+)
 from overgrant.model import (
     Cloud,
-    CredentialKind,
     FederationProvider,
     GrantPurpose,
     Identity,
@@ -35,7 +41,6 @@ from overgrant.model import (
     PermissionSetKind,
     ProviderKind,
     ScopeId,
-    ScopePolicyKind,
     Workload,
     WorkloadKind,
 )
@@ -111,6 +116,7 @@ class Estate:
         for grant in inventory.grants:
             key_ = (grant.identity, grant.purpose)
             self._grants.setdefault(key_, []).append(grant.permission_set)
+        self._reads_resource: dict[StatementRef, bool] = {}
         self._index_trust()
         self._index_compute(inventory.workloads)
         self._resources: dict[tuple[ScopeId, str], list[str]] = {}
@@ -123,17 +129,17 @@ class Estate:
                 self._resources.setdefault(key2, []).append(resource.id)
                 if resource.policy is not None:
                     self.resource_policies.add(resource.id)
-        self._index_credentials(inventory)
+        self.credentials = Credentials(inventory, self.identities)
+        """Users' keys, passwords and MFA devices."""
         self._providers: dict[tuple[ScopeId, ProviderKind], list[FederationProvider]] = {}
         for provider in inventory.federation_providers:
             if provider.cloud is Cloud.AWS:
                 key3 = (provider.container, provider.kind)
                 self._providers.setdefault(key3, []).append(provider)
-        self.has_rcps = any(
-            p.kind is ScopePolicyKind.RESOURCE_CONTROL_POLICY for p in inventory.scope_policies
-        )
-        """Whether any resource control policy is attached anywhere (they can govern sts)."""
-        self._groups: dict[tuple[ScopeId, str | None, bool], RoleGroup] = {}
+        self.guardrails = ResourceGuardrails(inventory, self.sets)
+        """Resource control policies over each account."""
+        self._groups: dict[tuple[ScopeId, str | None, bool, bool], RoleGroup] = {}
+        self._group_sets: dict[RoleGroup, frozenset[str]] = {}
 
     # -- identities and their policies --------------------------------------------------------
 
@@ -191,6 +197,31 @@ class Estate:
             and has_deny(found.document)
         ]
 
+    def reads_resource(self, ref: StatementRef) -> bool:
+        """Whether a statement's condition reads a key that describes the resource (its tags).
+
+        Unknown statements are taken as reading one (the careful answer).
+        """
+        found = self._reads_resource.get(ref)
+        if found is None:
+            policy = self.sets.get(ref.permission_set)
+            statement = None
+            if policy is not None:
+                statement = next(
+                    (s for i, s in statements(policy.document) if i == ref.index), None
+                )
+            found = statement is None or any(
+                "resource" in key and key != "iam:associatedresourcearn"
+                for key in condition_keys(statement)
+            )
+            self._reads_resource[ref] = found
+        return found
+
+    def tags(self, identity: str) -> tuple[tuple[str, str], ...]:
+        """An identity's tags, sorted (empty for an unknown identity)."""
+        found = self.identities.get(IdentityId(identity))
+        return () if found is None else tuple(sorted(found.tags.items()))
+
     def policy(self, set_id: PermissionSetId) -> PermissionSet | None:
         """A permission set of the inventory."""
         return self.sets.get(set_id)
@@ -202,6 +233,7 @@ class Estate:
         self._by_service: dict[tuple[ScopeId, str], list[IdentityId]] = {}
         self._by_federated: dict[tuple[ScopeId, str], list[IdentityId]] = {}
         self._naming: dict[tuple[ScopeId, str], list[IdentityId]] = {}
+        self._naming_last: tuple[IdentityId, list[IdentityId]] | None = None
         for identity in self.identities.values():
             if identity.kind is not IdentityKind.ROLE or identity.trust_policy is None:
                 continue
@@ -225,17 +257,27 @@ class Estate:
         if facts.anyone:
             yield "anyone"
 
-    def role_group(self, account: ScopeId, trusting: str | None, profile: bool) -> RoleGroup:
+    def role_group(
+        self, account: ScopeId, trusting: str | None, profile: bool, conditional: bool = False
+    ) -> RoleGroup:
         """The group of the account's roles that ``trusting`` names (see :class:`RoleGroup`)."""
-        key = (account, trusting, profile)
+        key = (account, trusting, profile, conditional)
         found = self._groups.get(key)
         if found is None:
             members = [r for r in self.members(account, IdentityKind.ROLE) if self._in(r, key)]
-            found = self._groups[key] = RoleGroup(account, trusting, profile, tuple(members))
+            found = RoleGroup(account, trusting, profile, conditional, tuple(members))
+            self._groups[key] = found
         return found
 
-    def _in(self, role: IdentityId, key: tuple[ScopeId, str | None, bool]) -> bool:
-        account, trusting, profile = key
+    def member_set(self, group: RoleGroup) -> frozenset[str]:
+        """The members of a group as a set (built once per group)."""
+        found = self._group_sets.get(group)
+        if found is None:
+            found = self._group_sets[group] = frozenset(group.members)
+        return found
+
+    def _in(self, role: IdentityId, key: tuple[ScopeId, str | None, bool, bool]) -> bool:
+        account, trusting, profile, conditional = key
         if profile and not self.instance_profiles(role):
             return False
         if trusting is None:
@@ -245,7 +287,8 @@ class Estate:
             # Delegation alone decides only when nothing else in the trust names a principal.
             alone = not (facts.arns or facts.sessions or facts.anyone or facts.denies)
             return alone and facts.delegation(account) is not None
-        return trusting in facts.services and trusting not in facts.conditional_services
+        held = trusting in facts.services
+        return held and (trusting in facts.conditional_services) == conditional
 
     def trust(self, role: IdentityId) -> TrustFacts:
         """What the role's trust policy admits (nothing when the inventory lacks it)."""
@@ -260,6 +303,15 @@ class Estate:
         return self._by_federated.get((account, principal), [])
 
     def roles_naming(self, principal: Identity) -> list[IdentityId]:
+        """Roles in the principal's account whose trust names it, its account or anyone (the
+        last principal asked about is remembered)."""
+        if self._naming_last is not None and self._naming_last[0] == principal.id:
+            return self._naming_last[1]
+        found = self._roles_naming(principal)
+        self._naming_last = (principal.id, found)
+        return found
+
+    def _roles_naming(self, principal: Identity) -> list[IdentityId]:
         """Roles in the principal's account whose trust names it, its account, or anyone.
 
         A role whose trust names a session of the principal (a role) is included: whether a
@@ -308,44 +360,3 @@ class Estate:
     def providers(self, account: ScopeId, kind: ProviderKind) -> list[FederationProvider]:
         """The account's federation providers of one kind."""
         return self._providers.get((account, kind), [])
-
-    # -- credentials ----------------------------------------------------------------------------
-
-    def _index_credentials(self, inventory: Inventory) -> None:
-        self._keys: Counter[IdentityId] = Counter()
-        self._passwords: set[IdentityId] = set()
-        self._mfa: set[IdentityId] = set()
-        self._credential_accounts: set[ScopeId] = set()
-        for credential in inventory.credentials:
-            holder = self.identities.get(credential.identity)
-            if credential.cloud is not Cloud.AWS or holder is None:
-                continue
-            self._credential_accounts.add(holder.container)
-            if credential.kind is CredentialKind.ACCESS_KEY:
-                self._keys[credential.identity] += 1
-            elif credential.kind is CredentialKind.PASSWORD:
-                self._passwords.add(credential.identity)
-            elif credential.kind is CredentialKind.MFA_DEVICE:
-                self._mfa.add(credential.identity)
-
-    def credentials_known(self, account: ScopeId) -> bool:
-        """Whether the inventory holds the account's credential facts.
-
-        Authorization-details exports carry no credentials; the credential report or a live
-        collection does, for every user of the account (the root user included). An account
-        with no credential at all in the inventory is taken as not collected, so that a
-        prerequisite about keys or passwords there is reported as unknown, never as met.
-        """
-        return account in self._credential_accounts
-
-    def key_count(self, user: IdentityId) -> int:
-        """Access keys of a user, active or not (both count against the quota of two)."""
-        return self._keys[user]
-
-    def has_password(self, user: IdentityId) -> bool:
-        """Whether the user has a console password (login profile)."""
-        return user in self._passwords
-
-    def has_mfa(self, user: IdentityId) -> bool:
-        """Whether the user has an MFA device."""
-        return user in self._mfa

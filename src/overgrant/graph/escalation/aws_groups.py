@@ -17,10 +17,10 @@ from overgrant.graph.escalation.aws_edges import ACCOUNT, RoleGroup
 from overgrant.graph.escalation.aws_estate import Estate
 from overgrant.graph.escalation.aws_evidence import Evidence
 from overgrant.graph.escalation.aws_plan import Alternative, Plan
-from overgrant.graph.escalation.aws_prereq import target_fits
+from overgrant.graph.escalation.aws_prereq import target_fits, trust_condition
 from overgrant.model import IdentityId
 
-Bindings = list[tuple[PointsAt, list[ResourceBinding]]]
+Bindings = list[tuple[PointsAt, tuple[ResourceBinding, ...]]]
 
 
 @dataclass(slots=True)
@@ -56,38 +56,51 @@ def judge(
 ) -> tuple[list[Uniform], list[Prepared]]:
     """The action sets allowed for every member, and those that must be decided per member.
 
-    Action sets denied for every member are in neither list.
+    Action sets denied for every member (one of their actions is) are in neither list.
     """
     first_trust = estate.identities[group.members[0]].trust_policy
     allowed: list[Uniform] = []
     undecided: list[Prepared] = []
     for item in prepared:
-        decisions: list[tuple[ResourceBinding, Decision]] = []
-        evidence = item.base.copy()
-        verdict = Outcome.ALLOWED
-        for _, bindings in item.dependent:
-            for binding in bindings:
-                context = context_of(plan, binding.points_at)
-                rewrites = item.alternative.rewrites_trust
-                decision = checker.uniform(binding.action, context, group, rewrites_trust=rewrites)
-                if decision is None:
-                    verdict = Outcome.CONDITIONAL  # standing in for "not decided here"
-                elif not evidence.add(binding.action, ANYWHERE, decision):
-                    verdict = Outcome.DENIED
-                else:
-                    decisions.append((binding, decision))
-        if verdict is Outcome.DENIED:
-            continue
-        if verdict is Outcome.CONDITIONAL:
+        found = _uniform(plan, item, group, checker)
+        if found is _UNDECIDED:
             undecided.append(item)
-        else:
+        elif isinstance(found, Uniform):
             # sts:AssumeRole was decided on the first member; its trust statement stands for
             # each member's own delegation, which the group's definition makes alike.
-            evidence.statements = {
-                ref: None for ref in evidence.statements if ref.permission_set != first_trust
+            found.evidence.statements = {
+                ref: None for ref in found.evidence.statements if ref.permission_set != first_trust
             }
-            allowed.append(Uniform(item, evidence, tuple(decisions)))
+            if group.conditional:
+                found.evidence.note(
+                    f"the trust policies of these roles let {group.trusting} assume them only "
+                    "under a condition"
+                )
+            allowed.append(found)
     return allowed, undecided
+
+
+_UNDECIDED = object()
+_DENIED = object()
+
+
+def _uniform(plan: Plan, item: Prepared, group: RoleGroup, checker: Checker) -> object:
+    """The action set's :class:`Uniform` answer, or whether it is denied or undecided."""
+    decisions: list[tuple[ResourceBinding, Decision]] = []
+    evidence = item.base.copy()
+    undecided = False
+    rewrites = item.alternative.rewrites_trust
+    for binding in (b for _, bindings in item.dependent for b in bindings):
+        context = context_of(plan, binding.points_at)
+        decision = checker.uniform(binding.action, context, group, rewrites_trust=rewrites)
+        if decision is None:
+            undecided = True
+        elif decision.outcome is Outcome.DENIED:
+            return _DENIED  # one action denied on every member denies the whole set
+        else:
+            evidence.add(binding.action, ANYWHERE, decision)
+            decisions.append((binding, decision))
+    return _UNDECIDED if undecided else Uniform(item, evidence, tuple(decisions))
 
 
 def member_evidence(
@@ -97,6 +110,9 @@ def member_evidence(
     evidence = uniform.prepared.base.copy()
     if plan.method.target is Target.PASSED_ROLE:
         evidence.through(member)
+        note = trust_condition(plan.method, estate, member)
+        if note is not None:
+            evidence.note(note)
     if not target_fits(plan.method, estate, member, evidence):
         return None
     for binding, decision in uniform.decisions:
@@ -112,9 +128,11 @@ def _own_trust(
     """The decision with the first member's trust statement swapped for the member's own."""
     first = estate.identities[group.members[0]].trust_policy
     own = estate.identities[member].trust_policy
-    refs = [r for r in decision.statements if r.permission_set != first]
     delegation = estate.trust(member).delegation(group.account)
+    swapped = None
     if group.trusting == ACCOUNT and own is not None and delegation is not None:
         index, sid = delegation
-        refs.append(StatementRef(permission_set=own, index=index, sid=sid, effect=Effect.ALLOW))
-    return replace(decision, statements=tuple(refs))
+        swapped = StatementRef(permission_set=own, index=index, sid=sid, effect=Effect.ALLOW)
+    refs = (swapped if r.permission_set == first else r for r in decision.statements)
+    kept = tuple(dict.fromkeys(r for r in refs if r is not None))
+    return replace(decision, statements=kept)

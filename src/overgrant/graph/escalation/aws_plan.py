@@ -18,6 +18,7 @@ from overgrant.catalogs.escalation import (
     PointsAt,
     PrerequisiteKind,
     ProviderType,
+    ResourceBinding,
     Target,
 )
 from overgrant.graph.escalation.aws_checks import GOVERNED_SERVICES, Context
@@ -54,6 +55,9 @@ class Alternative:
     rewrites_trust: bool
     """The set rewrites the target's trust policy, so ``sts:AssumeRole`` is asked of the
     identity side alone (the trust will name the attacker)."""
+    bindings: tuple[tuple[PointsAt, tuple[ResourceBinding, ...]], ...]
+    """The set's bindings, grouped by what they point at and the resource type: bindings of
+    one group are checked on the same resource."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +79,21 @@ class Plan:
     auxiliary_service: str | None
     auxiliary: Context
     """Request context of ``iam:PassRole`` on the auxiliary role."""
-    gate: ActionName | None
-    """A required action on the target that only identity policies can grant: candidates no
-    identity statement could name are dropped in bulk."""
+    gates: tuple[tuple[ActionName, bool], ...]
+    """Required actions on the target that only identity policies can grant, each with whether
+    the target's current trust policy may grant it instead (``sts:AssumeRole`` after a trust
+    rewrite): candidates no identity statement could name are dropped in bulk."""
     group: GroupSpec | None
+
+
+def _grouped(
+    method: EscalationMethod, actions: tuple[ActionName, ...]
+) -> tuple[tuple[PointsAt, tuple[ResourceBinding, ...]], ...]:
+    groups: dict[tuple[PointsAt, str], list[ResourceBinding]] = {}
+    for action in actions:
+        for binding in method.bindings_for(action):
+            groups.setdefault((binding.points_at, binding.resource_type), []).append(binding)
+    return tuple((points_at, tuple(found)) for (points_at, _), found in groups.items())
 
 
 def _service(method: EscalationMethod, kind: PrerequisiteKind) -> str | None:
@@ -100,7 +115,9 @@ def make_plan(method: EscalationMethod, catalog: AwsCatalog) -> Plan:
         indexes = [catalog.index_of(action) for action in actions]
         bits = sum(1 << i for i in indexes if i is not None)
         unindexed = any(i is None for i in indexes)
-        alternatives.append(Alternative(actions, bits, unindexed, UPDATE_TRUST in actions))
+        rewrites = UPDATE_TRUST in actions
+        grouped = _grouped(method, actions)
+        alternatives.append(Alternative(actions, bits, unindexed, rewrites, grouped))
     auxiliary = _service(method, PrerequisiteKind.AUXILIARY_ROLE)
     # Where the catalog names no receiving service for the passed role (Data Pipeline), the
     # role goes to the same service as the auxiliary one.
@@ -111,21 +128,25 @@ def make_plan(method: EscalationMethod, catalog: AwsCatalog) -> Plan:
         passed=_passed_context(passed),
         auxiliary_service=auxiliary,
         auxiliary=_passed_context(auxiliary),
-        gate=_gate(method),
+        gates=_gates(method, tuple(alternatives)),
         group=_group_spec(method, tuple(alternatives)),
     )
 
 
-def _gate(method: EscalationMethod) -> ActionName | None:
+def _gates(
+    method: EscalationMethod, alternatives: tuple[Alternative, ...]
+) -> tuple[tuple[ActionName, bool], ...]:
+    found = []
     for action in method.required:
         service = action.partition(":")[0].lower()
         points = {b.points_at for b in method.bindings_for(action)}
-        if service not in GOVERNED_SERVICES and points & {
-            PointsAt.TARGET_PRINCIPAL,
-            PointsAt.PASSED_ROLE,
-        }:
-            return action
-    return None
+        if not points & {PointsAt.TARGET_PRINCIPAL, PointsAt.PASSED_ROLE}:
+            continue
+        if service not in GOVERNED_SERVICES:
+            found.append((action, False))
+        elif action == ASSUME_ROLE and all(a.rewrites_trust for a in alternatives):
+            found.append((action, True))
+    return tuple(found)
 
 
 def _group_spec(
@@ -150,12 +171,16 @@ def _group_spec(
     return GroupSpec(None, profile)
 
 
-def role_group(estate: Estate, plan: Plan, account: ScopeId) -> RoleGroup | None:
-    """The group the plan's targets in ``account`` can be reached as, if any."""
+def role_groups(estate: Estate, plan: Plan, account: ScopeId) -> list[RoleGroup]:
+    """The groups the plan's targets in ``account`` can be reached as (none, one or two)."""
     spec = plan.group
     if spec is None:
-        return None
-    return estate.role_group(account, spec.trusting, spec.instance_profile)
+        return []
+    found = [estate.role_group(account, spec.trusting, spec.instance_profile)]
+    if plan.method.target is Target.PASSED_ROLE:
+        # Roles that let the service in only under a condition form a group of their own.
+        found.append(estate.role_group(account, spec.trusting, spec.instance_profile, True))
+    return [group for group in found if group.members]
 
 
 class Pruner:
@@ -169,6 +194,11 @@ class Pruner:
             for alternative in plan.alternatives:
                 self._mask |= alternative.bits
         self._memo: dict[int, tuple[tuple[Plan, tuple[Alternative, ...]], ...]] = {}
+
+    @property
+    def mask(self) -> int:
+        """Every action some method needs."""
+        return self._mask
 
     def viable(self, held: int) -> tuple[tuple[Plan, tuple[Alternative, ...]], ...]:
         """The plans, each with its alternatives that ``held`` does not rule out."""
@@ -209,6 +239,7 @@ class Candidates:
         self._memo: dict[tuple[str, ScopeId], tuple[Candidate, ...]] = {}
         self._index: dict[tuple[str, ScopeId], tuple[tuple[str, ...], dict[str, int]]] = {}
         self._outside: dict[tuple[str, ScopeId], tuple[Candidate, ...]] = {}
+        self._last: tuple[IdentityId, tuple[Candidate, ...]] | None = None
 
     def of(self, plan: Plan, attacker: Identity) -> Sequence[Candidate]:
         """Targets of the plan's method for the attacker (which may be among them)."""
@@ -218,23 +249,32 @@ class Candidates:
         if method.prerequisites_of(PrerequisiteKind.ROLE_TRUSTS_ATTACKER):
             # sts:AssumeRole needs the trust policy to admit the attacker: only roles that name
             # it, its account or anyone can (IAM User Guide: Roles terms and concepts).
-            return tuple(Candidate(r) for r in self._estate.roles_naming(attacker))
+            return self._naming(attacker)
         key = (method.id, attacker.container)
         found = self._memo.get(key)
         if found is None:
             found = self._memo[key] = tuple(self._account_wide(method, attacker.container))
         return found
 
-    def outside(self, plan: Plan, attacker: Identity, group: RoleGroup) -> Sequence[Candidate]:
-        """The candidates that are not members of ``group``."""
+    def _naming(self, attacker: Identity) -> tuple[Candidate, ...]:
+        # Several methods ask in a row for the same attacker: keep its candidates once.
+        if self._last is None or self._last[0] != attacker.id:
+            roles = self._estate.roles_naming(attacker)
+            self._last = (attacker.id, tuple(Candidate(r) for r in roles))
+        return self._last[1]
+
+    def outside(
+        self, plan: Plan, attacker: Identity, groups: Sequence[RoleGroup]
+    ) -> Sequence[Candidate]:
+        """The candidates that are members of none of ``groups``."""
+        sets = [self._estate.member_set(group) for group in groups]
         if plan.method.prerequisites_of(PrerequisiteKind.ROLE_TRUSTS_ATTACKER):
-            members = set(group.members)
-            return [c for c in self.of(plan, attacker) if c.target not in members]
+            return [c for c in self.of(plan, attacker) if not any(c.target in s for s in sets)]
         key = (plan.method.id, attacker.container)
         found = self._outside.get(key)
         if found is None:
-            members = set(group.members)
-            found = tuple(c for c in self.of(plan, attacker) if c.target not in members)
+            candidates = self.of(plan, attacker)
+            found = tuple(c for c in candidates if not any(c.target in s for s in sets))
             self._outside[key] = found
         return found
 

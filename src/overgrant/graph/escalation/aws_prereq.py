@@ -4,7 +4,8 @@ Each check answers *met*, *unmet* or *unknown*. Unmet drops the candidate edge; 
 as ``CONDITIONAL`` with a note saying what a person has to confirm (a method is never silently
 assumed, nor silently dropped, when the inventory cannot tell). Prerequisites that pick the
 resources a method acts on (its target, the policy it rewrites, the compute it borrows) are
-applied where those are chosen, in :mod:`aws_search`; the rest are here.
+applied where those are chosen (:mod:`aws_plan` for targets, :mod:`aws_options` for policies,
+groups and compute); the rest are here.
 """
 
 from __future__ import annotations
@@ -66,17 +67,17 @@ def _user_fact(estate: Estate, user: IdentityId, item: Prerequisite) -> Met:
     holder = estate.identities.get(user)
     if holder is None or holder.kind is not IdentityKind.USER:
         return Met.NO
-    if not estate.credentials_known(holder.container):
+    if not estate.credentials.known(holder.container):
         return Met.UNKNOWN
     kind = item.kind
     if kind is PrerequisiteKind.USER_HAS_FEWER_THAN_TWO_KEYS:
-        held = estate.key_count(user) < MAX_ACCESS_KEYS
+        held = estate.credentials.key_count(user) < MAX_ACCESS_KEYS
     elif kind is PrerequisiteKind.TARGET_HAS_NO_LOGIN_PROFILE:
-        held = not estate.has_password(user)
+        held = not estate.credentials.has_password(user)
     elif kind is PrerequisiteKind.TARGET_HAS_LOGIN_PROFILE:
-        held = estate.has_password(user)
+        held = estate.credentials.has_password(user)
     else:  # TARGET_HAS_NO_MFA_DEVICE
-        held = not estate.has_mfa(user)
+        held = not estate.credentials.has_mfa(user)
     return Met.YES if held else Met.NO
 
 

@@ -13,7 +13,7 @@ project is both updated and built.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from overgrant.catalogs.escalation import (
     EscalationMethod,
@@ -25,7 +25,7 @@ from overgrant.catalogs.escalation import (
 from overgrant.graph.effective.aws import AwsEvaluator
 from overgrant.graph.effective.decision import Outcome
 from overgrant.graph.escalation.aws_admin import admin_evidence
-from overgrant.graph.escalation.aws_checks import ANYWHERE, ASSUME, Checker, Context
+from overgrant.graph.escalation.aws_checks import ANYWHERE, ASSUME, Checker, Context, Shared
 from overgrant.graph.escalation.aws_edges import (
     HOLDS_ADMIN,
     AdminTarget,
@@ -53,7 +53,7 @@ from overgrant.graph.escalation.aws_plan import (
     Plan,
     Pruner,
     make_plan,
-    role_group,
+    role_groups,
 )
 from overgrant.graph.escalation.aws_prereq import (
     account_fits,
@@ -69,16 +69,19 @@ AnyEdge = EscalationEdge | GroupEscalationEdge
 
 @dataclass(frozen=True, slots=True)
 class _Judged:
-    """A method's action sets as a group judgment left them for single candidates."""
+    """A method's action sets as the judgment of one group left them for its members."""
 
+    group: RoleGroup
+    members: frozenset[str]
     allowed: list[Uniform]
-    """Allowed for every group member: each member's evidence is built from it."""
+    """Allowed for every member: each member's evidence is built from it."""
     undecided: list[Prepared]
     """To be checked member by member."""
-    all: list[Prepared]
-    """Every action set, for candidates outside the group."""
-    group: RoleGroup | None
-    members: frozenset[str]
+
+    @property
+    def settled(self) -> bool:
+        """Whether no member needs a check of its own."""
+        return not (self.allowed or self.undecided)
 
 
 class Search:
@@ -99,6 +102,7 @@ class Search:
         self._candidates = Candidates(self.estate)
         self._options = Options(self.estate)
         self._patterns = Patterns()
+        self._shared: Shared = {}
         self._group_targets = group_targets
 
     def attackers(self, identities: Iterable[IdentityId] | None) -> list[Identity]:
@@ -112,6 +116,7 @@ class Search:
     def edges_of(self, attacker: Identity) -> list[AnyEdge]:
         """Every escalation edge from one attacker (group edges only when grouping)."""
         effective = self._evaluator.effective(attacker.id)
+        boundary = bool(self.estate.boundaries(attacker.id))
         checker = Checker(
             self._evaluator,
             self._patterns,
@@ -119,13 +124,22 @@ class Search:
             effective,
             resource_policies=self.estate.resource_policies,
             principals=self.estate.principals(attacker.container),
-            rcps=self.estate.has_rcps,
+            admitted_by=frozenset(self.estate.roles_naming(attacker)),
+            rcps=self.estate.guardrails.name_roles(attacker.container),
+            shared=self._shared,
+            facts=(attacker.container, attacker.kind, boundary),
+            targets=self.estate,
         )
-        admin = admin_evidence(checker, has_boundary=bool(self.estate.boundaries(attacker.id)))
-        if admin is not None:
-            # An administrator already reaches everything a method could give it in its account.
-            return [_edge(attacker.id, AdminTarget(attacker.container), HOLDS_ADMIN, admin)]
+        admin = admin_evidence(checker, has_boundary=boundary)
         edges: list[AnyEdge] = []
+        if admin is not None:
+            edges.append(_edge(attacker.id, AdminTarget(attacker.container), HOLDS_ADMIN, admin))
+            # An administrator already reaches whatever a method could give it in its account.
+            # One that is so only under conditions is searched on while it holds some
+            # escalation action outright: otherwise every edge found would be as conditional
+            # as the one it has.
+            if admin.outcome is Outcome.ALLOWED or not effective.allowed & self._pruner.mask:
+                return edges
         for plan, alternatives in self._pruner.viable(effective.allowed | effective.conditional):
             if attacker_fits(plan.method, attacker, self.estate) and self._candidates.of(
                 plan, attacker
@@ -150,7 +164,7 @@ class Search:
         for alternative in alternatives:
             evidence: Evidence | None = start.copy()
             dependent: Bindings = []
-            for points_at, bindings in _grouped(method, alternative):
+            for points_at, bindings in alternative.bindings:
                 if points_at in DEPENDENT:
                     dependent.append((points_at, bindings))
                 elif evidence is not None:
@@ -165,7 +179,7 @@ class Search:
         self,
         plan: Plan,
         points_at: PointsAt,
-        bindings: list[ResourceBinding],
+        bindings: Sequence[ResourceBinding],
         evidence: Evidence,
         attacker: Identity,
         checker: Checker,
@@ -186,11 +200,9 @@ class Search:
             mine = AdminTarget(attacker.container)
             return [] if best is None else [_edge(attacker.id, mine, method.id, best)]
         edges: list[AnyEdge] = []
-        group = role_group(self.estate, plan, attacker.container)
-        judged = _Judged([], prepared, prepared, None, frozenset())
-        if group is not None and group.members:
+        judged: list[_Judged] = []
+        for group in role_groups(self.estate, plan, attacker.container):
             allowed, undecided = judge(plan, prepared, group, checker, self.estate)
-            judged = _Judged(allowed, undecided, prepared, group, frozenset(group.members))
             uniform = _best_uniform(allowed)
             if (
                 self._group_targets
@@ -198,12 +210,12 @@ class Search:
                 and (uniform.evidence.outcome is Outcome.ALLOWED or not undecided)
             ):
                 edges.append(_group_edge(attacker.id, group, method.id, uniform.evidence))
-                judged = replace(judged, allowed=[], undecided=[])  # the edge settles them all
-        settled = group is not None and not (judged.allowed or judged.undecided)
-        for candidate in self._narrowed(plan, attacker, checker, judged, settled=settled):
+                allowed, undecided = [], []  # the group edge settles every member
+            judged.append(_Judged(group, self.estate.member_set(group), allowed, undecided))
+        for candidate in self._narrowed(plan, attacker, checker, judged):
             target = candidate.target
             if target != attacker.id and isinstance(target, str):
-                found = self._candidate(plan, judged, attacker, candidate, checker)
+                found = self._candidate(plan, prepared, judged, attacker, candidate, checker)
                 if found is not None:
                     edges.append(_edge(attacker.id, target, method.id, found))
         return edges
@@ -211,41 +223,48 @@ class Search:
     def _candidate(
         self,
         plan: Plan,
-        judged: _Judged,
+        prepared: list[Prepared],
+        judged: list[_Judged],
         attacker: Identity,
         candidate: Candidate,
         checker: Checker,
     ) -> Evidence | None:
-        """The best evidence for one candidate, reusing what the group's judgment settled."""
-        group = judged.group
+        """The best evidence for one candidate, reusing what its group's judgment settled."""
         target = IdentityId(str(candidate.target))
-        if group is None or target not in judged.members:
-            return _best(self._attempt(plan, p, attacker, candidate, checker) for p in judged.all)
-        found = [member_evidence(plan, u, target, self.estate, group) for u in judged.allowed]
-        found += [self._attempt(plan, p, attacker, candidate, checker) for p in judged.undecided]
+        mine = next((j for j in judged if target in j.members), None)
+        if mine is None:
+            return _best(self._attempt(plan, p, attacker, candidate, checker) for p in prepared)
+        group = mine.group
+        found = [member_evidence(plan, u, target, self.estate, group) for u in mine.allowed]
+        found += [self._attempt(plan, p, attacker, candidate, checker) for p in mine.undecided]
         return _best(found)
 
     def _narrowed(
-        self, plan: Plan, attacker: Identity, checker: Checker, judged: _Judged, *, settled: bool
+        self, plan: Plan, attacker: Identity, checker: Checker, judged: list[_Judged]
     ) -> Sequence[Candidate]:
-        """The candidates worth a check: outside a settled group, and nameable by the gate."""
-        if settled and judged.group is not None:
-            return self._candidates.outside(plan, attacker, judged.group)
+        """The candidates worth a check: outside settled groups, and nameable by the gates."""
+        if judged and all(j.settled for j in judged):
+            return self._candidates.outside(plan, attacker, [j.group for j in judged])
         candidates = self._candidates.of(plan, attacker)
-        gate = plan.gate
-        patterns = None if gate is None or judged.allowed else checker.allow_patterns(gate)
-        if patterns is None or len(candidates) < 2:
-            return candidates
-        # Only a target some identity statement could name can pass the gate action: select
-        # them through cached pattern matches instead of testing every candidate.
         indexed = self._candidates.index(plan, attacker)
-        if indexed is None:
+        if any(j.allowed for j in judged) or indexed is None or len(candidates) < 2:
             return candidates
+        # Only a target some identity statement could name can pass a gate action: select
+        # them through cached pattern matches instead of testing every candidate.
         key, targets, position = indexed
-        chosen: set[str] = set()
-        for pattern in patterns:
-            chosen |= self._patterns.matching(pattern, key, targets) or frozenset()
-        return [candidates[position[t]] for t in sorted(chosen, key=position.__getitem__)]
+        chosen: set[str] | None = None
+        for action, admitted in plan.gates:
+            patterns = checker.allow_patterns(action, governed=admitted)
+            if patterns is None or ANYWHERE in patterns:
+                continue
+            named: set[str] = set(checker.admitted_by) if admitted else set()
+            for pattern in patterns:
+                named |= self._patterns.matching(pattern, key, targets) or frozenset()
+            chosen = named if chosen is None else chosen & named
+        if chosen is None:
+            return candidates
+        kept = (t for t in chosen if t in position)
+        return [candidates[position[t]] for t in sorted(kept, key=position.__getitem__)]
 
     def _attempt(
         self,
@@ -258,13 +277,15 @@ class Search:
         method = plan.method
         target = candidate.target if isinstance(candidate.target, str) else None
         evidence: Evidence | None = prepared.base.copy()
-        if evidence is None or not target_fits(method, self.estate, target, evidence):
+        if evidence is None:
             return None
         if target is not None and method.target is Target.PASSED_ROLE:
             evidence.through(target)
             note = trust_condition(method, self.estate, target)
             if note is not None:
                 evidence.note(note)
+        if not target_fits(method, self.estate, target, evidence):
+            return None
         rewrites = prepared.alternative.rewrites_trust
         for points_at, bindings in prepared.dependent:
             evidence = self._bind(
@@ -284,14 +305,6 @@ class Search:
             evidence.note(f"the permissions boundary {boundary[0]} caps what this method gains")
         if method.prerequisites_of(PrerequisiteKind.DENY_POLICY_ATTACHED):
             evidence.note("the gain is what the removed Deny blocked", conditional=False)
-
-
-def _grouped(method: EscalationMethod, alternative: Alternative) -> Bindings:
-    groups: dict[tuple[PointsAt, str], list[ResourceBinding]] = {}
-    for action in alternative.actions:
-        for binding in method.bindings_for(action):
-            groups.setdefault((binding.points_at, binding.resource_type), []).append(binding)
-    return [(points_at, bindings) for (points_at, _), bindings in groups.items()]
 
 
 def _best_uniform(found: list[Uniform]) -> Uniform | None:

@@ -102,8 +102,13 @@ def names_action(statement: dict[str, JsonValue], actions: tuple[str, ...]) -> b
     """
     negated = "NotAction" in statement
     patterns = _strings(statement.get("NotAction" if negated else "Action"))
-    listed = {a for a in actions if any(_matches(p, a) for p in patterns)}
-    return len(listed) < len(actions) if negated else bool(listed)
+    listed = 0
+    for action in actions:
+        for pattern in patterns:
+            if _matches(pattern, action):
+                listed += 1
+                break
+    return listed < len(actions) if negated else listed > 0
 
 
 def _account_of(value: str) -> str | None:
@@ -221,3 +226,16 @@ def grants_everything(document: JsonValue) -> bool:
 def has_deny(document: JsonValue) -> bool:
     """Whether a policy holds at least one Deny statement."""
     return any(statement.get("Effect") == "Deny" for _, statement in statements(document))
+
+
+def covers_every_resource(statement: dict[str, JsonValue]) -> bool:
+    """Whether a statement's Resource is ``*`` alone (no ``NotResource``)."""
+    return "NotResource" not in statement and _strings(statement.get("Resource")) == ["*"]
+
+
+def condition_keys(statement: dict[str, JsonValue]) -> list[str]:
+    """The condition keys a statement reads, lower case."""
+    condition = statement.get("Condition")
+    if not isinstance(condition, dict):
+        return []
+    return [key.lower() for tests in condition.values() if isinstance(tests, dict) for key in tests]

@@ -121,7 +121,7 @@ def _match(context: ScanContext, identity: Identity, paths: list[AttackPath]) ->
         "hops": len(best.hops),
         "outcome": best.outcome.value,
         "minimum_cut": [_cut(e) for e in exposure.minimum_cut],
-        "blast_radius": len(exposure.blast_radius.transitive),
+        "blast_radius": exposure.blast_radius.transitive_count,
     }
     unknown = sorted({k for hop in best.hops for k in hop.unknown_condition_keys})
     if unknown:
