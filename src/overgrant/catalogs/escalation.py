@@ -19,9 +19,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NewType, TypeVar
 
-import yaml
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped, unused-ignore]
 
+from overgrant.config import parse_yaml, read_text
 from overgrant.errors import ConfigError
 from overgrant.schemas import load_schema
 
@@ -259,41 +259,17 @@ def load_aws_escalation_methods(path: Path | None = None) -> tuple[EscalationMet
         text = source.read_text(encoding="utf-8")
     else:
         name = str(path)
-        text = _read_text(Path(path))
+        text = read_text(Path(path))
     return parse_escalation_catalog(text, name)
 
 
 def parse_escalation_catalog(text: str, source: str) -> tuple[EscalationMethod, ...]:
     """Parse, validate and convert catalog text; ``source`` names it in error messages."""
-    data = _parse_yaml(text, source)
+    data = parse_yaml(text, source)
     _validate_schema(data, source)
     methods = tuple(_method(entry) for entry in data)
     _check_cross_references(methods, source)
     return methods
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory, not a file") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason})") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-
-
-def _parse_yaml(text: str, source: str) -> Any:
-    try:
-        return yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        raise ConfigError(f"{source}: not valid YAML{where} ({exc.problem})") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{source}: not valid YAML ({exc})") from None
 
 
 def _pointer(path: Iterable[str | int]) -> str:
