@@ -558,7 +558,7 @@ def _verdict(passed: bool | None) -> str:
 TARGET_LABELS = {
     "time": (".1f", f"{TARGET_ROLES:,} roles, import + graph + all paths, s"),
     "memory": (".2f", f"{TARGET_ROLES:,} roles, peak memory (whole process), GiB"),
-    "speedup": (".1f", "cloudsplaining time / overgrant time, x"),
+    "speedup": (".2f", "cloudsplaining time / overgrant time, x"),
 }
 """How each target's figure is printed, and what it measures."""
 
@@ -634,7 +634,7 @@ def print_size(result: SizeResult, repeats: int) -> None:
         shown = {"at least": ">= ", "at most": "<= "}.get(target["bound"], "") + shown
         print(f"  {label:<52}{shown:>12}  target {target['target']:<8} {_verdict(target['pass'])}")
     if result.cpu_speedup is not None:
-        ratio = f"{result.cpu_speedup:.1f}x"
+        ratio = f"{result.cpu_speedup:.2f}x"
         print(f"  {'the same ratio in CPU time (for reference)':<52}{ratio:>12}")
     if result.error:
         print(f"overgrant did not finish: {result.error}")
@@ -662,7 +662,7 @@ def print_summary(results: list[SizeResult]) -> None:
             + _fmt(counts.get("identities_with_path_to_admin"), "10,d")
             + _fmt(r.cloudsplaining_seconds, "9.1f")
             + _fmt(None if cs_peak is None else cs_peak / 1024, "8.2f")
-            + (_fmt(r.speedup, "8.1f") + "x" if r.speedup is not None else _fmt(None, "9"))
+            + (_fmt(r.speedup, "8.2f") + "x" if r.speedup is not None else _fmt(None, "9"))
         )
 
 
