@@ -1,0 +1,1 @@
+"""Least-privilege remediation: usage evidence in, a proven smaller policy and Pulumi code out."""
