@@ -35,14 +35,16 @@ def exposures(
     identities: Sequence[IdentityId] | None = None,
     max_hops: int = DEFAULT_MAX_HOPS,
     only_with_paths: bool = True,
+    attack: AttackGraph | None = None,
 ) -> list[IdentityExposure]:
     """Exposure of the given identities (default: every non-human one), sorted by id.
 
     Blast radius and minimum cut are computed only for identities that reach an admin node
     unless ``only_with_paths`` is false. The blast radius lists every reached node only when
-    identities are named; for the whole estate it counts them.
+    identities are named; for the whole estate it counts them. ``attack`` is the graph's
+    attack projection when the caller has built it already.
     """
-    attack = AttackGraph(permission_graph)
+    attack = attack or AttackGraph(permission_graph)
     by_id = {i.id: i for i in inventory.identities}
     sources: Sequence[NodeKey]
     if identities is None:

@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 
 from overgrant.catalogs.escalation import EscalationMethod
-from overgrant.graph.aws_trust import AwsTrustAnalyzer, TrustEdge
+from overgrant.graph.aws_trust import AwsTrustAnalyzer, TrustEdge, TrustGroup
 from overgrant.graph.edges import AttackEdge
 from overgrant.graph.effective.aws import AwsEvaluator
 from overgrant.graph.effective.decision import Outcome
-from overgrant.graph.escalation.aws import AdminTarget, EscalationEdge, find_escalations
+from overgrant.graph.escalation.aws import (
+    ACCOUNT,
+    AdminTarget,
+    EscalationEdge,
+    GroupEscalationEdge,
+    RoleGroup,
+    find_escalations_grouped,
+)
 from overgrant.graph.nodes import EdgeKind, NodeKey, NodeKind, admin_key, node_key
 from overgrant.model import Cloud, IdentityId, Inventory, ScopeKind
 
@@ -46,7 +53,70 @@ def _escalation_edge(edge: EscalationEdge) -> AttackEdge:
     )
 
 
+def role_group_key(group: RoleGroup) -> NodeKey:
+    """``role_group:aws/<account>/<service, own-account or every-role>[/instance-profile]
+    [/conditional][/part-<digest>]``."""
+    trusting = {None: "every-role", ACCOUNT: "own-account"}.get(group.trusting, group.trusting)
+    parts = [Cloud.AWS.value, group.account, str(trusting)]
+    if group.instance_profile:
+        parts.append("instance-profile")
+    if group.conditional:
+        parts.append("conditional")
+    if group.part:
+        parts.append(f"part-{group.part}")
+    return node_key(NodeKind.ROLE_GROUP, "/".join(parts))
+
+
+def _group_edge(edge: GroupEscalationEdge) -> AttackEdge:
+    return AttackEdge(
+        kind=EdgeKind.CAN_ESCALATE,
+        source=node_key(NodeKind.IDENTITY, edge.source),
+        target=role_group_key(edge.group),
+        method=edge.method,
+        outcome=edge.outcome,
+        permissions=edge.permissions,
+        per_member=edge.per_member,
+        statements=edge.statements,
+        via=edge.via,
+        unknown_condition_keys=edge.unknown_condition_keys,
+        notes=edge.notes,
+    )
+
+
+def _membership_edges(group: RoleGroup | TrustGroup) -> Iterator[AttackEdge]:
+    hub = role_group_key(group) if isinstance(group, RoleGroup) else trust_group_key(group)
+    for member in group.members:
+        yield AttackEdge(
+            kind=EdgeKind.INCLUDES,
+            source=hub,
+            target=node_key(NodeKind.IDENTITY, member),
+            method="member",
+            outcome=Outcome.ALLOWED,
+            notes=(str(group),),
+        )
+
+
+def trust_group_key(group: TrustGroup) -> NodeKey:
+    """``role_group:aws/<account>/delegating-to/<account>[/condition-<digest>]``."""
+    return node_key(NodeKind.ROLE_GROUP, group.key)
+
+
 def _trust_edge(edge: TrustEdge) -> AttackEdge:
+    notes = tuple(f"trust condition on {k}" for k in edge.condition_keys)
+    if edge.group is not None:
+        return AttackEdge(
+            kind=EdgeKind.CAN_ASSUME,
+            source=edge.source,
+            target=trust_group_key(edge.group),
+            method=edge.action,
+            outcome=edge.outcome,
+            permissions=((edge.action, "*"),),
+            statements=edge.statements,
+            unknown_condition_keys=edge.unknown_condition_keys,
+            risks=edge.risks,
+            notes=(*notes, f"the trust policy of each of the {edge.group!s} allows it"),
+            per_member=(edge.action,),
+        )
     return AttackEdge(
         kind=EdgeKind.CAN_ASSUME,
         source=edge.source,
@@ -57,7 +127,7 @@ def _trust_edge(edge: TrustEdge) -> AttackEdge:
         statements=edge.statements,
         unknown_condition_keys=edge.unknown_condition_keys,
         risks=edge.risks,
-        notes=tuple(f"trust condition on {k}" for k in edge.condition_keys),
+        notes=notes,
     )
 
 
@@ -71,7 +141,10 @@ class AwsAnalyzer:
         self._methods = [m for m in methods if m.id not in _DRAWN_AS_ASSUME]
 
     def attack_edges(self, inventory: Inventory) -> Iterator[AttackEdge]:
-        escalations = find_escalations(inventory, self._evaluator, self._methods)
+        # Edges that reach a whole group of roles the same way go to one hub per group, which
+        # keeps the graph linear in the identities: identities allowed iam:PassRole on "*"
+        # times the roles a service may assume would otherwise be a bipartite product.
+        escalations, grouped = find_escalations_grouped(inventory, self._evaluator, self._methods)
         # An identity that already controls its account gains nothing there by assuming one
         # of that account's roles; leaving those edges out keeps the graph small.
         admins = {
@@ -82,12 +155,21 @@ class AwsAnalyzer:
             and e.outcome is Outcome.ALLOWED
         }
         yield from (_escalation_edge(e) for e in escalations)
+        yield from (_group_edge(e) for e in grouped)
+        for group in sorted({e.group for e in grouped}, key=role_group_key):
+            yield from _membership_edges(group)
         trust = AwsTrustAnalyzer(
             inventory,
             self._evaluator,
             skip_source=lambda identity, account: (identity, account) in admins,
         )
-        yield from (_trust_edge(e) for e in trust.edges(inventory.identities))
+        trust_groups: dict[str, TrustGroup] = {}
+        for edge in trust.edges(inventory.identities):
+            if edge.group is not None:
+                trust_groups.setdefault(edge.group.key, edge.group)
+            yield _trust_edge(edge)
+        for key in sorted(trust_groups):
+            yield from _membership_edges(trust_groups[key])
         yield from _organization_edges(inventory)
 
 

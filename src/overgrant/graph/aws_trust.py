@@ -14,18 +14,36 @@ IAM User Guide, "Roles terms and concepts" and "Cross-account policy evaluation 
 
 Service principals are not ``can_assume`` edges: reaching such a role means creating or
 changing compute and passing the role, which the escalation engine checks.
+
+Delegation to an account is decided once per :class:`TrustGroup` where that is provably the
+same decision for every member: roles of one account whose trust holds the same statement
+delegating to the same account (and no Deny), asked by a principal whose every statement about
+``sts:AssumeRole`` names ``"*"`` without an undecided condition, with no resource control
+policy in the estate. The edge then goes to the group's hub; everything else is decided role by
+role. An estate where hundreds of roles trust a tooling account's root, and that account's
+identities may assume any role, would otherwise draw their product.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 
 from overgrant.graph.effective.aws import AwsEvaluator
 from overgrant.graph.effective.decision import Effect, Outcome, StatementRef
 from overgrant.graph.nodes import NodeKey, NodeKind, node_key
-from overgrant.model import Identity, IdentityId, IdentityKind, Inventory, JsonValue
+from overgrant.model import (
+    Identity,
+    IdentityId,
+    IdentityKind,
+    Inventory,
+    JsonValue,
+    ScopePolicyKind,
+)
 
 _ASSUME_ACTIONS = {
     "AWS": "sts:AssumeRole",
@@ -44,6 +62,34 @@ class TrustRisk:
     OIDC_WITHOUT_AUDIENCE = "oidc-without-audience"
 
 
+@dataclass(frozen=True, slots=True)
+class TrustGroup:
+    """Roles of one account whose trust delegates to the same account by the same statement."""
+
+    account: str
+    trusted: str
+    """The account the statement delegates to."""
+    condition: str
+    """The statement's Condition as canonical JSON (empty without one)."""
+    members: tuple[IdentityId, ...] = field(default=(), compare=False)
+
+    @property
+    def key(self) -> str:
+        """The hub's id: ``aws/<account>/delegating-to/<trusted>[/condition-<digest>]``."""
+        base = f"aws/{self.account}/delegating-to/{self.trusted}"
+        if not self.condition:
+            return base
+        digest = hashlib.sha256(self.condition.encode()).hexdigest()[:12]
+        return f"{base}/condition-{digest}"
+
+    def __str__(self) -> str:
+        condition = " under the same condition" if self.condition else ""
+        return (
+            f"roles of account {self.account} whose trust delegates to account "
+            f"{self.trusted}{condition}"
+        )
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TrustEdge:
     """``source`` can become ``role``; ``source`` is an identity, provider or external node."""
@@ -57,6 +103,9 @@ class TrustEdge:
     risks: tuple[str, ...] = ()
     condition_keys: tuple[str, ...] = ()
     """Condition keys present on the trust statement, lower-cased (evidence for reviewers)."""
+    group: TrustGroup | None = None
+    """Set when the edge reaches every member of a group at once (``role`` is then one of
+    them, whose trust statement stands for each member's own)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +170,49 @@ def trust_statements(document: JsonValue) -> Iterator[_TrustStatement]:
             )
 
 
+def _decided_by(edge: TrustEdge, role: Identity, statement: _TrustStatement) -> bool:
+    """Whether the role's trust allowed the edge by the group's statement alone (another
+    statement of that one role's trust would not stand for the other members)."""
+    return all(
+        s.index == statement.index for s in edge.statements if s.permission_set == role.trust_policy
+    )
+
+
+def _may_deny_assume(document: JsonValue) -> bool:
+    """Whether a policy holds a Deny on sts:AssumeRole that could treat roles of one account
+    differently: one naming resources other than ``"*"``, or a condition on the resource."""
+    if not isinstance(document, dict):
+        return True  # unreadable: assume the worst
+    for statement in _as_list(document.get("Statement", [])):
+        if not isinstance(statement, dict) or statement.get("Effect") != "Deny":
+            continue
+        actions = [str(a).lower() for a in _as_list(statement.get("Action", []))]
+        if "NotAction" not in statement and not any(
+            fnmatchcase("sts:assumerole", a) for a in actions
+        ):
+            continue
+        condition = statement.get("Condition")
+        keys = [
+            str(k).lower()
+            for block in (condition.values() if isinstance(condition, dict) else ())
+            if isinstance(block, dict)
+            for k in block
+        ]
+        if statement.get("Resource") not in ("*", ["*"]) or any("resource" in k for k in keys):
+            return True
+    return False
+
+
+def _has_deny(document: JsonValue) -> bool:
+    """Whether a trust policy holds a Deny statement (it could tell callers apart)."""
+    if not isinstance(document, dict):
+        return False
+    return any(
+        isinstance(st, dict) and st.get("Effect") == "Deny"
+        for st in _as_list(document.get("Statement", []))
+    )
+
+
 def _account_of(principal: str) -> str:
     return principal.split(":")[4] if principal.startswith("arn:") else principal
 
@@ -153,6 +245,13 @@ class AwsTrustAnalyzer:
                 self._principals[identity.id] = identity
                 self._by_account[identity.container].append(identity)
         self._can_call_assume: dict[str, bool] = {}
+        self._uniform_caller: dict[str, bool] = {}
+        rcps = {
+            p.permission_set
+            for p in inventory.scope_policies
+            if p.kind is ScopePolicyKind.RESOURCE_CONTROL_POLICY
+        }
+        self._rcps = any(_may_deny_assume(self._documents.get(r)) for r in rcps)
 
     def _may_assume_anything(self, identity: IdentityId) -> bool:
         """Cheap pruning: does any identity policy allow sts:AssumeRole at all?"""
@@ -162,19 +261,81 @@ class AwsTrustAnalyzer:
             known = self._can_call_assume[identity] = outcome is not Outcome.DENIED
         return known
 
+    def _calls_alike(self, identity: IdentityId) -> bool:
+        """Whether the identity's every statement on sts:AssumeRole (identity policies,
+        boundary, SCPs) names ``"*"`` and is decided: then its own side of the decision is the
+        same for every role."""
+        known = self._uniform_caller.get(identity)
+        if known is None:
+            rules = self._evaluator.effective(identity).resources("sts:AssumeRole")
+            known = self._uniform_caller[identity] = all(
+                r.patterns == ("*",) and not r.negated and not r.conditional for r in rules
+            )
+        return known
+
     def edges(self, roles: Iterable[Identity]) -> Iterator[TrustEdge]:
-        """Every edge into each of ``roles``."""
+        """Every edge into each of ``roles`` (grouped where provably alike)."""
+        groups: dict[TrustGroup, list[tuple[Identity, _TrustStatement]]] = defaultdict(list)
         for role in roles:
             if role.kind is not IdentityKind.ROLE or role.trust_policy is None:
                 continue
             document = self._documents.get(role.trust_policy)
+            denies = _has_deny(document)
             for statement in trust_statements(document):
                 if statement.principal_type == "AWS":
-                    yield from self._aws_edges(role, statement)
+                    yield from self._aws_edges(role, statement, groups, grouping=not denies)
                 elif statement.principal_type == "Federated":
                     yield from self._federated_edges(role, statement)
+        for group, members in groups.items():
+            yield from self._group_edges(group, members)
 
-    def _aws_edges(self, role: Identity, statement: _TrustStatement) -> Iterator[TrustEdge]:
+    def _group_edges(
+        self, group: TrustGroup, members: list[tuple[Identity, _TrustStatement]]
+    ) -> Iterator[TrustEdge]:
+        """Edges into a group's roles: one per caller to the hub where the caller's side is
+        alike for every role, otherwise one per role."""
+        full = TrustGroup(
+            group.account, group.trusted, group.condition, tuple(r.id for r, _ in members)
+        )
+        for candidate in self._by_account[group.trusted]:
+            if not self._may_assume_anything(candidate.id):
+                continue
+            if len(members) > 1 and not self._rcps and self._calls_alike(candidate.id):
+                role, statement = next(m for m in members if m[0].id != candidate.id)
+                edge = self._decide(candidate, role, statement)
+                if edge is None:
+                    continue
+                if _decided_by(edge, role, statement):
+                    yield self._for_group(edge, full, role)
+                    continue
+            for role, statement in members:
+                edge = self._decide(candidate, role, statement)
+                if edge is not None:
+                    yield edge
+
+    def _for_group(self, edge: TrustEdge, group: TrustGroup, role: Identity) -> TrustEdge:
+        """A decision on one member, standing for every member of the group."""
+        return TrustEdge(
+            source=edge.source,
+            role=edge.role,
+            action=edge.action,
+            outcome=edge.outcome,
+            # The member's own trust statement is replaced by the group's description: each
+            # member has the same statement in its own policy.
+            statements=tuple(s for s in edge.statements if s.permission_set != role.trust_policy),
+            unknown_condition_keys=edge.unknown_condition_keys,
+            condition_keys=edge.condition_keys,
+            group=group,
+        )
+
+    def _aws_edges(
+        self,
+        role: Identity,
+        statement: _TrustStatement,
+        groups: dict[TrustGroup, list[tuple[Identity, _TrustStatement]]],
+        *,
+        grouping: bool,
+    ) -> Iterator[TrustEdge]:
         keys = statement.condition_keys()
         narrowed = any(k in keys for k in _NARROWING_KEYS)
         for principal in statement.principals:
@@ -195,6 +356,11 @@ class AwsTrustAnalyzer:
                 continue
             elif principal in self._principals:
                 candidates = [self._principals[principal]]  # named: trust alone may suffice
+            elif grouping and not any("resource" in k for k in keys):
+                # Delegation to an account: decided per group of roles alike (edges()).
+                condition = json.dumps(statement.condition, sort_keys=True) if keys else ""
+                groups[TrustGroup(role.container, account, condition)].append((role, statement))
+                continue
             else:  # the account itself: its principals need their own allow
                 candidates = [
                     i for i in self._by_account[account] if self._may_assume_anything(i.id)

@@ -27,3 +27,6 @@ class AttackEdge:
     unknown_condition_keys: tuple[str, ...] = ()
     risks: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    per_member: tuple[str, ...] = ()
+    """For an edge into a role-group hub: the actions of :attr:`permissions` that act on each
+    member; drawn to one member, they are listed on that member's ARN instead of ``"*"``."""

@@ -22,6 +22,10 @@ class NodeKind(StrEnum):
     """A principal outside the inventory: another company's account, or anyone at all."""
     ADMIN = "admin"
     """Full control of a scope: an AWS account, an AWS organization."""
+    ROLE_GROUP = "role_group"
+    """A hub standing for a set of roles that one edge reaches all at once (every role Lambda
+    may assume in an account, say): an edge into the hub is an edge to each member, drawn once
+    instead of once per member so that the graph stays linear in the identities."""
 
 
 class EdgeKind(StrEnum):
@@ -31,6 +35,9 @@ class EdgeKind(StrEnum):
     RUNS_AS = "runs_as"
     CAN_ASSUME = "can_assume"
     CAN_ESCALATE = "can_escalate"
+    INCLUDES = "includes"
+    """From a role-group hub to one of its members: not a step an attacker takes (a path
+    through a hub counts the edge into it as the hop)."""
 
 
 ATTACK_EDGES = frozenset({EdgeKind.CAN_ASSUME, EdgeKind.CAN_ESCALATE})

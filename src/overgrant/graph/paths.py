@@ -4,20 +4,25 @@ All three walk a projection of the permission graph onto its attack edges (``can
 ``can_escalate``): a simple DiGraph keeping, for each pair of nodes, the best edge (definitely
 allowed before conditional) and its alternatives. networkx's path algorithms for multigraphs
 are slow or refuse them; the projection is built once.
+
+Role-group hubs (:attr:`NodeKind.ROLE_GROUP`) stand for an edge to each of their members. The
+edge into a hub is the hop; the ``includes`` edge out of it costs nothing, so distances are
+found by 0-1 breadth-first search, a path shows the two as one hop to the member, blast radius
+never counts a hub, and a minimum cut never cuts an ``includes`` edge (it is not a permission).
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import networkx as nx
-from networkx.algorithms.flow import edmonds_karp
 
 from overgrant.graph.build import PermissionGraph
 from overgrant.graph.edges import AttackEdge
 from overgrant.graph.effective.decision import Outcome
+from overgrant.graph.flow import nearest_minimum_cut
 from overgrant.graph.nodes import NodeKey, NodeKind, split_key
 from overgrant.model import IdentityKind, Nature
 
@@ -75,49 +80,83 @@ class AttackGraph:
             else:
                 self.view.add_edge(edge.source, edge.target, best=edge, alternatives=[edge])
         self.admins = [n for n in self.view if split_key(n)[0] is NodeKind.ADMIN]
+        self.hubs = frozenset(n for n in self.view if split_key(n)[0] is NodeKind.ROLE_GROUP)
         self._reach: dict[str, int] | None = None
         self._bit_nodes: list[str] = []
         self._admin_mask = 0
+        self._hub_mask = 0
         self._admin_distance: dict[int, dict[str, int]] = {}
+        self._useful: dict[tuple[str, int], list[tuple[str, int]]] = {}
 
     def best(self, source: str, target: str) -> AttackEdge:
         edge: AttackEdge = self.view.edges[source, target]["best"]
         return edge
 
     def alternatives(self, source: str, target: str) -> list[AttackEdge]:
-        edges: list[AttackEdge] = self.view.edges[source, target]["alternatives"]
-        return edges
+        """Every edge of one hop; for a hop through a hub, the edges into the hub, drawn to
+        the member."""
+        if self.view.has_edge(source, target):
+            edges: list[AttackEdge] = self.view.edges[source, target]["alternatives"]
+            return edges
+        return [
+            _through_hub(edge, target)
+            for hub in self.view.successors(source)
+            if hub in self.hubs and self.view.has_edge(hub, target)
+            for edge in self.view.edges[source, hub]["alternatives"]
+        ]
 
-    def _towards(self, admin: NodeKey, max_hops: int) -> dict[str, str]:
-        """Next hop toward ``admin`` for every node within ``max_hops`` of it (reverse BFS).
+    def _cost(self, source: str) -> int:
+        """Hops an edge leaving ``source`` adds: none out of a hub."""
+        return 0 if source in self.hubs else 1
+
+    def _reverse_distances(
+        self, starts: Sequence[str], max_hops: int
+    ) -> tuple[dict[str, int], dict[str, str]]:
+        """Hops from every node to the nearest of ``starts`` (at most ``max_hops``), and the
+        next node on the way (0-1 breadth-first search backwards along the edges).
 
         At equal distance a definitely-allowed edge is preferred to a conditional one.
         """
-        distance = {admin: 0}
+        distance = dict.fromkeys(starts, 0)
         next_hop: dict[str, str] = {}
-        queue = deque([admin])
+        queue = deque((s, 0) for s in starts)
         while queue:
-            node = queue.popleft()
-            if distance[node] >= max_hops:
-                continue
+            node, reached = queue.popleft()
+            if reached > distance[node]:
+                continue  # met again later at a shorter distance
             for before in self.view.predecessors(node):
+                cost = self._cost(before)
+                far = reached + cost
+                if far > max_hops:
+                    continue
                 known = distance.get(before)
-                if known is None:
-                    distance[before] = distance[node] + 1
+                if known is None or far < known:
+                    distance[before] = far
                     next_hop[before] = node
-                    queue.append(before)
-                elif known == distance[node] + 1 and _rank(self.best(before, node)) < _rank(
+                    if cost:
+                        queue.append((before, far))
+                    else:
+                        queue.appendleft((before, far))
+                elif known == far and _rank(self.best(before, node)) < _rank(
                     self.best(before, next_hop[before])
                 ):
                     next_hop[before] = node
-        return next_hop
+        return distance, next_hop
+
+    def _towards(self, admin: NodeKey, max_hops: int) -> dict[str, str]:
+        """Next node toward ``admin`` for every node within ``max_hops`` of it."""
+        return self._reverse_distances([admin], max_hops)[1]
 
     def _walk(self, source: str, target: NodeKey, next_hop: dict[str, str]) -> AttackPath:
         hops: list[AttackEdge] = []
         node = source
         while node != target:
             following = next_hop[node]
-            hops.append(self.best(node, following))
+            edge = self.best(node, following)
+            if following in self.hubs:
+                following = next_hop[following]
+                edge = _through_hub(edge, following)
+            hops.append(edge)
             node = following
         return AttackPath(source=NodeKey(source), target=target, hops=tuple(hops))
 
@@ -167,6 +206,7 @@ class AttackGraph:
                 reach[node] = bits
             self._bit_nodes = nodes
             self._admin_mask = sum(1 << position[a] for a in self.admins)
+            self._hub_mask = sum(1 << position[h] for h in self.hubs)
             self._reach = reach
         return self._reach
 
@@ -187,31 +227,69 @@ class AttackGraph:
         """
         if source not in self.view:
             return BlastRadius(source=NodeKey(source), direct=(), admin_of=(), transitive_count=0)
-        bits = self._reachability()[source]
+        bits = self._reachability()[source] & ~self._hub_mask
+        direct: set[str] = set()
+        for after in self.view.successors(source):
+            direct.update(self.view.successors(after) if after in self.hubs else (after,))
         return BlastRadius(
             source=NodeKey(source),
-            direct=tuple(sorted(self.view.successors(source))),
+            direct=tuple(sorted(NodeKey(n) for n in direct)),
             admin_of=tuple(sorted(self._nodes_of(bits & self._admin_mask))),
             transitive_count=bits.bit_count(),
             transitive=tuple(sorted(self._nodes_of(bits))) if details else (),
         )
 
     def _distance_to_admin(self, max_hops: int) -> dict[str, int]:
-        """Hops from each node to its nearest admin node (one reverse BFS from all of them)."""
+        """Hops from each node to its nearest admin node (one search from all of them)."""
         cached = self._admin_distance.get(max_hops)
         if cached is None:
-            distance = dict.fromkeys(self.admins, 0)
-            queue = deque(self.admins)
-            while queue:
-                node = queue.popleft()
-                if distance[node] >= max_hops:
-                    continue
-                for before in self.view.predecessors(node):
-                    if before not in distance:
-                        distance[before] = distance[node] + 1
-                        queue.append(before)
-            cached = self._admin_distance[max_hops] = distance
+            cached = self._admin_distance[max_hops] = self._reverse_distances(
+                self.admins, max_hops
+            )[0]
         return cached
+
+    def _toward_admin(self, node: str, max_hops: int) -> list[tuple[str, int]]:
+        """Successors of ``node`` that reach an admin node, with their hops to it (cached:
+        most successors of a hub lead nowhere, and many sources pass through the same hub)."""
+        key = (node, max_hops)
+        found = self._useful.get(key)
+        if found is None:
+            to_admin = self._distance_to_admin(max_hops)
+            found = self._useful[key] = [
+                (v, to_admin[v]) for v in self.view.successors(node) if v in to_admin
+            ]
+        return found
+
+    def _short_path_edges(self, source: str, max_hops: int) -> list[tuple[str, str]]:
+        """Every edge on some path of at most ``max_hops`` hops from ``source`` to an admin
+        node: a 0-1 breadth-first search that enters only nodes still close enough to one."""
+        distance = {source: 0}
+        queue = deque([(source, 0)])
+        edges: list[tuple[str, str]] = []
+        while queue:
+            node, reached = queue.popleft()
+            if reached > distance[node]:
+                continue
+            cost = self._cost(node)
+            far = reached + cost
+            for after, left in self._toward_admin(node, max_hops):
+                if far + left > max_hops:
+                    continue
+                known = distance.get(after)
+                if known is None or far < known:
+                    distance[after] = far
+                    if cost:
+                        queue.append((after, far))
+                    else:
+                        queue.appendleft((after, far))
+        for node, reached in distance.items():
+            far = reached + self._cost(node)
+            edges.extend(
+                (node, after)
+                for after, left in self._toward_admin(node, max_hops)
+                if far + left <= max_hops
+            )
+        return edges
 
     def minimum_cut(self, source: str, *, max_hops: int = DEFAULT_MAX_HOPS) -> list[AttackEdge]:
         """The fewest edges whose removal leaves ``source`` no path of at most ``max_hops``
@@ -227,38 +305,29 @@ class AttackGraph:
         to_admin = self._distance_to_admin(max_hops)
         if source not in to_admin:
             return []
-        from_source = nx.single_source_shortest_path_length(self.view, source, cutoff=max_hops)
-        edges = [
-            (u, v)
-            for u, du in from_source.items()
-            for v in self.view.successors(u)
-            if v in to_admin and du + 1 + to_admin[v] <= max_hops
+        first = [
+            (source, v) for v, left in self._toward_admin(source, max_hops) if 1 + left <= max_hops
         ]
-        first = [(u, v) for u, v in edges if u == source]
         if len(first) == 1:  # every path leaves through one edge: that edge is the cut
             return [self.best(*first[0])]
-        # Unit capacities: the maximum flow is the size of the smallest cut, found in as many
-        # augmenting-path searches as the cut has edges. The nodes still reachable from the
-        # source in the residual network give the minimum cut nearest the source (networkx's
-        # minimum_cut returns the one nearest the sink): the identity's own excess
-        # permissions, the fix its owner can make.
-        flow = nx.DiGraph()
-        flow.add_edges_from(edges, capacity=1)
-        sink = "__sink__"
-        for admin in self.admins:
-            if admin in flow:
-                flow.add_edge(admin, sink, capacity=len(edges) + 1)
-        residual = edmonds_karp(flow, source, sink)
-        near = {source}
-        queue = deque([source])
-        while queue:
-            node = queue.popleft()
-            for after, data in residual[node].items():
-                if after not in near and data["capacity"] - data["flow"] > 0:
-                    near.add(after)
-                    queue.append(after)
-        cut = [(u, v) for u, v in edges if u in near and v not in near]
+        edges = self._short_path_edges(source, max_hops)
+        # The cut nearest the source: the identity's own excess permissions, the fix its owner
+        # can make. An edge out of a hub is not a permission and is never cut.
+        cut = nearest_minimum_cut(
+            source, edges, set(self.admins), cuttable=lambda e: e[0] not in self.hubs
+        )
         return sorted((self.best(u, v) for u, v in cut), key=lambda e: (e.source, e.target))
+
+
+def _through_hub(edge: AttackEdge, member: str) -> AttackEdge:
+    """An edge into a role-group hub, drawn to one member of the group."""
+    member_id = split_key(member)[1]
+    via = edge.via if member_id in edge.via else (*edge.via, member_id)
+    permissions = tuple(
+        (action, member_id if action in edge.per_member and resource == "*" else resource)
+        for action, resource in edge.permissions
+    )
+    return replace(edge, target=NodeKey(member), via=via, permissions=permissions, per_member=())
 
 
 def non_human_sources(permission_graph: PermissionGraph) -> Sequence[NodeKey]:

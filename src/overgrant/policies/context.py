@@ -15,9 +15,8 @@ from datetime import UTC, datetime
 from overgrant.graph.analysis import IdentityExposure, exposures
 from overgrant.graph.build import CloudAnalyzer, PermissionGraph, build_graph
 from overgrant.graph.edges import AttackEdge
-from overgrant.graph.effective.decision import Outcome
 from overgrant.graph.nodes import EdgeKind
-from overgrant.graph.paths import DEFAULT_MAX_HOPS
+from overgrant.graph.paths import DEFAULT_MAX_HOPS, AttackGraph
 from overgrant.model import Cloud, Credential, Identity, IdentityId, IdentityKind, Inventory
 from overgrant.policies.clouds import (
     Activity,
@@ -64,7 +63,7 @@ class ScanContext:
         self._permissions: dict[IdentityId, IdentityPermissions | None] = {}
         self._exposures: dict[IdentityId, IdentityExposure] | None = None
         self._trust: tuple[AttackEdge, ...] | None = None
-        self._between: dict[tuple[str, str], tuple[AttackEdge, ...]] | None = None
+        self._attack: AttackGraph | None = None
 
     @classmethod
     def build(
@@ -152,6 +151,7 @@ class ScanContext:
             found = exposures(
                 self.graph,
                 self.inventory,
+                attack=self.attack_graph(),
                 identities=[i.id for i in self._identities],
                 max_hops=self.max_hops,
             )
@@ -166,13 +166,13 @@ class ScanContext:
             )
         return self._trust
 
+    def attack_graph(self) -> AttackGraph:
+        """The graph's attack projection, built once."""
+        if self._attack is None:
+            self._attack = AttackGraph(self.graph)
+        return self._attack
+
     def edges_between(self, source: str, target: str) -> tuple[AttackEdge, ...]:
         """Every attack edge from ``source`` to ``target`` that is not denied: the alternatives
         of one hop (an attack path shows only the best of them)."""
-        if self._between is None:
-            between: dict[tuple[str, str], list[AttackEdge]] = defaultdict(list)
-            for edge in self.graph.attack_edges():
-                if edge.outcome is not Outcome.DENIED:
-                    between[(edge.source, edge.target)].append(edge)
-            self._between = {k: tuple(v) for k, v in between.items()}
-        return self._between.get((source, target), ())
+        return tuple(self.attack_graph().alternatives(source, target))

@@ -258,6 +258,17 @@ def rcp_outside_org() -> Inventory:
     )
 
 
+def rcp_deny_only_inside_org() -> Inventory:
+    """A deny-only RCP at the root, as exports list it (RCPFullAWSAccess left out)."""
+    base = holding(APP, GET_STRING)()
+    return replace(
+        base,
+        scopes=tuple(organization([ACCOUNT])),
+        permission_sets=(*base.permission_sets, RCP_ORG_ONLY),
+        scope_policies=(attach("r-ab12", RCP_ORG_ONLY, rcp=True),),
+    )
+
+
 def cross_account_bucket_without_policy() -> Inventory:
     return replace(holding(OUTSIDER, OUTSIDE_READ)(), resources=(bucket("data", ACCOUNT),))
 
@@ -778,6 +789,15 @@ SCENARIOS = [
         OBJECT,
         D,
         reason="explicit deny in p-rcp-org-only",
+    ),
+    # AWS Organizations User Guide: RCPFullAWSAccess is attached at every level and cannot be
+    # detached, so an RCP that only denies never denies implicitly.
+    Scenario(
+        "rcp-deny-only-allows-inside-org",
+        rcp_deny_only_inside_org,
+        APP,
+        "s3:GetObject",
+        OBJECT,
     ),
     # IAM User Guide: Action — a string or a list; action names are not case-sensitive.
     Scenario("action-as-string", holding(APP, GET_STRING), APP, "s3:GetObject", OBJECT),

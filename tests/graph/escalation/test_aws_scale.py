@@ -1,13 +1,12 @@
-"""Scale: the search over 10,000 roles that share managed policies stays well inside budget.
+"""Scale: the search over 10,000 roles that share managed policies stays linear in the roles.
 
-The bench's target is the whole graph, every path included, for 100,000 roles in 60 s on two
-cores; the escalation search over a tenth of that must take a small part of it. Timed in CPU
-seconds, so that other work on a shared machine does not fail the test.
+Identities allowed to pass or rewrite any role of their account reach millions of
+(attacker, role) pairs here; the search must draw them through role groups (and parts of
+groups, where a Deny on a path singles some roles out), not one edge per pair. Time is measured
+by ``bench/bench_graph.py``, not here.
 """
 
 from __future__ import annotations
-
-import time
 
 import pytest
 
@@ -20,15 +19,13 @@ from .synthetic_estate import synthetic_inventory
 
 
 @pytest.mark.slow
-def test_ten_thousand_roles_are_searched_in_seconds(
+def test_ten_thousand_roles_fan_out_through_groups(
     aws_catalog: AwsCatalog, methods: tuple[EscalationMethod, ...]
 ) -> None:
     inventory = synthetic_inventory(10_000)
     evaluator = AwsEvaluator(inventory, aws_catalog)
-    started = time.process_time()
     single, groups = find_escalations_grouped(inventory, evaluator, methods)
-    spent = time.process_time() - started
     members = sum(len(edge.group.members) for edge in groups)
-    assert len(single) > 10_000 and members > 1_000_000  # the fan-out is real...
-    assert len(groups) < 30_000  # ...and drawn through groups, linear in the attackers
-    assert spent < 30.0, f"{spent:.1f} s of CPU"
+    assert members > 1_000_000  # the fan-out is real...
+    assert len(groups) + len(single) < 30_000  # ...and drawn through groups
+    assert any(edge.group.part for edge in groups)  # a Deny on a path splits some groups

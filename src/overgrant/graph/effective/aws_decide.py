@@ -5,8 +5,9 @@ allow or deny access; Cross-account policy evaluation logic. In order:
 
 1. an explicit ``Deny`` in any applicable policy (identity-based, group, boundary, SCP, RCP,
    resource-based) decides *denied*;
-2. SCPs of the principal's account and RCPs of the resource's account must allow at every
-   level of the organization path;
+2. SCPs of the principal's account must allow at every level of the organization path; RCPs
+   of the resource's account restrict only by explicit Deny (the AWS managed RCPFullAWSAccess,
+   which cannot be detached, allows everything at every level);
 3. within one account, an allow in an identity-based policy (capped by the permissions
    boundary) or in the resource-based policy suffices; across accounts both the identity side
    and the resource-based policy must allow.
@@ -151,6 +152,12 @@ def decide(
         )
     guards: list[Verdict] = []
     for label, scope, results in evaluated.guardrails:
+        if label == "RCP":
+            # AWS Organizations User Guide, "Resource control policies (RCPs)": the AWS managed
+            # RCPFullAWSAccess is attached to the root, every OU and every account and cannot
+            # be detached, so RCPs only ever restrict through explicit Deny statements (counted
+            # above). Exports often leave that policy out; its allow is assumed.
+            continue
         level = either(r.allow for r in results)
         if level.value is False:
             reason = f"implicit deny: no {label} attached at {scope} allows the request"

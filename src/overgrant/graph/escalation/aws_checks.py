@@ -33,8 +33,9 @@ AWS services that support RCPs"), and actions with a ``NotResource`` statement.
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from overgrant.graph.effective.aws import AwsEvaluator, EffectivePermissions, ResourceRule
@@ -355,12 +356,42 @@ class Checker:
         if rewrites_trust and action == ASSUME:
             # Only denies could tell members apart beyond their (equal) signatures, and the
             # current trust of a member that already admits the attacker could allow more.
+            denies = [p for effect, p in rules.specific if effect is Effect.DENY]
+            if any(self._patterns.could_match(p, first) for p in denies):
+                # A Deny names every member alike (a part of a group): settled only when it
+                # denies outright; otherwise member by member.
+                decision = self.assume_after_rewrite(first)
+                explicit = any(ref.effect is Effect.DENY for ref in decision.statements)
+                return decision if decision.outcome is Outcome.DENIED and explicit else None
             decision = self._identity_side(rules, first)
             admitted = any(m in self._admitted_by for m in group.members)
             return None if admitted and decision.outcome is not Outcome.ALLOWED else decision
         if governed:
             return self.on(action, first, context)
         return self._signed(action, first, context, (*signature, tags))
+
+    def split(self, actions: Iterable[str], group: RoleGroup) -> list[RoleGroup] | None:
+        """The group cut into parts whose members every statement on ``actions`` treats alike
+        (each pattern matches all of a part or none of it), or ``None`` when a pattern has no
+        exact answer or the statements read something else about the members."""
+        signature: dict[IdentityId, list[bool]] = {m: [] for m in group.members}
+        for action in actions:
+            rules = self._rules_of(action)
+            if rules.negated or rules.tagged:
+                return None
+            for _, pattern in rules.specific:
+                hit = self._patterns.matching(pattern, group, group.members, exact=True)
+                if hit is None:
+                    return None
+                for member, marks in signature.items():
+                    marks.append(member in hit)
+        parts: dict[tuple[bool, ...], list[IdentityId]] = {}
+        for member, marks in signature.items():
+            parts.setdefault(tuple(marks), []).append(member)
+        return [
+            replace(group, part=_digest(members), members=tuple(members))
+            for members in parts.values()
+        ]
 
     def anywhere(self, action: str, context: Context = ()) -> Decision:
         """Whether the attacker may perform ``action`` on a resource it creates and names.
@@ -385,3 +416,8 @@ class Checker:
         if any(ref.effect is Effect.DENY for ref in decision.statements):
             return decision  # a Deny on every resource, under the given context
         return Decision(outcome=outcome, reason=_NAMED, statements=rules.refs)
+
+
+def _digest(members: Sequence[str]) -> str:
+    """A short stable name for a set of roles."""
+    return hashlib.sha256("\n".join(sorted(members)).encode()).hexdigest()[:10]

@@ -46,6 +46,10 @@ class RoleGroup:
     conditional: bool = False
     """Only roles whose trust policy lets the service assume them under a Condition (edges to
     them are conditional); otherwise only those it may assume without one."""
+    part: str = ""
+    """Set on a part of a group: the members one attacker's statements treat alike (a Deny on
+    ``role/security/*`` splits the account's roles in two). Names the part (a digest of the
+    members), since another attacker may split the group differently."""
     members: tuple[IdentityId, ...] = field(default=(), compare=False)
     """The roles, in inventory order (fixed by the other fields)."""
 
@@ -53,7 +57,8 @@ class RoleGroup:
         which = "every role" if self.trusting is None else f"roles trusting {self.trusting}"
         held = " with an instance profile" if self.instance_profile else ""
         condition = " under a condition" if self.conditional else ""
-        return f"{which}{condition}{held} in account {self.account}"
+        part = f" (part {self.part}: {len(self.members)} roles)" if self.part else ""
+        return f"{which}{condition}{held} in account {self.account}{part}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -99,6 +104,9 @@ class GroupEscalationEdge:
     outcome: Outcome
     permissions: tuple[tuple[str, str], ...]
     statements: tuple[StatementRef, ...]
+    per_member: tuple[str, ...] = ()
+    """Actions of :attr:`permissions` that act on each member (``iam:PassRole``): listed on
+    ``"*"`` here, on the member's ARN in the edge to one member."""
     via: tuple[str, ...] = ()
     unknown_condition_keys: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()

@@ -265,7 +265,7 @@ class Estate:
         found = self._groups.get(key)
         if found is None:
             members = [r for r in self.members(account, IdentityKind.ROLE) if self._in(r, key)]
-            found = RoleGroup(account, trusting, profile, conditional, tuple(members))
+            found = RoleGroup(account, trusting, profile, conditional, members=tuple(members))
             self._groups[key] = found
         return found
 

@@ -12,7 +12,7 @@ project is both updated and built.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from overgrant.catalogs.escalation import (
@@ -201,15 +201,17 @@ class Search:
             return [] if best is None else [_edge(attacker.id, mine, method.id, best)]
         edges: list[AnyEdge] = []
         judged: list[_Judged] = []
-        for group in role_groups(self.estate, plan, attacker.container):
-            allowed, undecided = judge(plan, prepared, group, checker, self.estate)
+        for group, allowed, undecided in self._judged_parts(plan, prepared, attacker, checker):
             uniform = _best_uniform(allowed)
             if (
                 self._group_targets
                 and uniform is not None
                 and (uniform.evidence.outcome is Outcome.ALLOWED or not undecided)
             ):
-                edges.append(_group_edge(attacker.id, group, method.id, uniform.evidence))
+                per_member = tuple(dict.fromkeys(b.action for b, _ in uniform.decisions))
+                edges.append(
+                    _group_edge(attacker.id, group, method.id, uniform.evidence, per_member)
+                )
                 allowed, undecided = [], []  # the group edge settles every member
             judged.append(_Judged(group, self.estate.member_set(group), allowed, undecided))
         for candidate in self._narrowed(plan, attacker, checker, judged):
@@ -219,6 +221,23 @@ class Search:
                 if found is not None:
                     edges.append(_edge(attacker.id, target, method.id, found))
         return edges
+
+    def _judged_parts(
+        self, plan: Plan, prepared: list[Prepared], attacker: Identity, checker: Checker
+    ) -> Iterator[tuple[RoleGroup, list[Uniform], list[Prepared]]]:
+        """Each group of the plan judged whole, or in parts when the attacker's statements
+        single out some members (a Deny on a path) and each part is then alike."""
+        for group in role_groups(self.estate, plan, attacker.container):
+            allowed, undecided = judge(plan, prepared, group, checker, self.estate)
+            parts = None
+            if undecided and self._group_targets:
+                actions = {b.action for p in undecided for _, bs in p.dependent for b in bs}
+                parts = checker.split(sorted(actions), group)
+            if parts is None or len(parts) < 2 or len(parts) > _MAX_PARTS:
+                yield group, allowed, undecided
+                continue
+            for part in parts:
+                yield part, *judge(plan, prepared, part, checker, self.estate)
 
     def _candidate(
         self,
@@ -368,13 +387,22 @@ def _try(
     return True
 
 
+_MAX_PARTS = 16
+"""Beyond this many parts a group is judged member by member."""
+
+
 def _group_edge(
-    source: IdentityId, group: RoleGroup, method: str, evidence: Evidence
+    source: IdentityId,
+    group: RoleGroup,
+    method: str,
+    evidence: Evidence,
+    per_member: tuple[str, ...],
 ) -> GroupEscalationEdge:
     return GroupEscalationEdge(
         source=source,
         group=group,
         method=method,
+        per_member=per_member,
         outcome=evidence.outcome,
         permissions=tuple(evidence.permissions),
         statements=tuple(evidence.statements),
