@@ -62,13 +62,17 @@ class TrustRisk:
     OIDC_WITHOUT_AUDIENCE = "oidc-without-audience"
 
 
+ANYONE = "*"
+""":attr:`TrustGroup.trusted` of roles whose trust admits every AWS principal (``"*"``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class TrustGroup:
     """Roles of one account whose trust delegates to the same account by the same statement."""
 
     account: str
     trusted: str
-    """The account the statement delegates to."""
+    """The account the statement delegates to, or :data:`ANYONE`."""
     condition: str
     """The statement's Condition as canonical JSON (empty without one)."""
     members: tuple[IdentityId, ...] = field(default=(), compare=False)
@@ -76,7 +80,8 @@ class TrustGroup:
     @property
     def key(self) -> str:
         """The hub's id: ``aws/<account>/delegating-to/<trusted>[/condition-<digest>]``."""
-        base = f"aws/{self.account}/delegating-to/{self.trusted}"
+        trusted = "anyone" if self.trusted == ANYONE else self.trusted
+        base = f"aws/{self.account}/delegating-to/{trusted}"
         if not self.condition:
             return base
         digest = hashlib.sha256(self.condition.encode()).hexdigest()[:12]
@@ -84,10 +89,8 @@ class TrustGroup:
 
     def __str__(self) -> str:
         condition = " under the same condition" if self.condition else ""
-        return (
-            f"roles of account {self.account} whose trust delegates to account "
-            f"{self.trusted}{condition}"
-        )
+        whom = "any AWS principal" if self.trusted == ANYONE else f"account {self.trusted}"
+        return f"roles of account {self.account} whose trust admits {whom}{condition}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -297,7 +300,12 @@ class AwsTrustAnalyzer:
         full = TrustGroup(
             group.account, group.trusted, group.condition, tuple(r.id for r, _ in members)
         )
-        for candidate in self._by_account[group.trusted]:
+        callers = (
+            self._principals.values()
+            if group.trusted == ANYONE
+            else self._by_account[group.trusted]
+        )
+        for candidate in callers:
             if not self._may_assume_anything(candidate.id):
                 continue
             if len(members) > 1 and not self._rcps and self._calls_alike(candidate.id):
@@ -340,8 +348,13 @@ class AwsTrustAnalyzer:
         narrowed = any(k in keys for k in _NARROWING_KEYS)
         for principal in statement.principals:
             account = _account_of(principal)
+            groupable = grouping and not any("resource" in k for k in keys)
             if principal == "*":
                 yield self._external(role, statement, "anyone", TrustRisk.ANYONE, narrowed)
+                if groupable:
+                    condition = json.dumps(statement.condition, sort_keys=True) if keys else ""
+                    groups[TrustGroup(role.container, ANYONE, condition)].append((role, statement))
+                    continue
                 candidates = [
                     i for i in self._principals.values() if self._may_assume_anything(i.id)
                 ]
@@ -356,7 +369,7 @@ class AwsTrustAnalyzer:
                 continue
             elif principal in self._principals:
                 candidates = [self._principals[principal]]  # named: trust alone may suffice
-            elif grouping and not any("resource" in k for k in keys):
+            elif groupable:
                 # Delegation to an account: decided per group of roles alike (edges()).
                 condition = json.dumps(statement.condition, sort_keys=True) if keys else ""
                 groups[TrustGroup(role.container, account, condition)].append((role, statement))

@@ -81,6 +81,7 @@ class AttackGraph:
                 self.view.add_edge(edge.source, edge.target, best=edge, alternatives=[edge])
         self.admins = [n for n in self.view if split_key(n)[0] is NodeKind.ADMIN]
         self.hubs = frozenset(n for n in self.view if split_key(n)[0] is NodeKind.ROLE_GROUP)
+        self._admin_set = frozenset(self.admins)
         self._reach: dict[str, int] | None = None
         self._bit_nodes: list[str] = []
         self._admin_mask = 0
@@ -260,12 +261,11 @@ class AttackGraph:
             ]
         return found
 
-    def _short_path_edges(self, source: str, max_hops: int) -> list[tuple[str, str]]:
-        """Every edge on some path of at most ``max_hops`` hops from ``source`` to an admin
-        node: a 0-1 breadth-first search that enters only nodes still close enough to one."""
+    def _distance_from(self, source: str, max_hops: int) -> dict[str, int]:
+        """Hops from ``source`` to every node on some path of at most ``max_hops`` hops to an
+        admin node: a 0-1 breadth-first search that enters only nodes still close enough."""
         distance = {source: 0}
         queue = deque([(source, 0)])
-        edges: list[tuple[str, str]] = []
         while queue:
             node, reached = queue.popleft()
             if reached > distance[node]:
@@ -282,14 +282,7 @@ class AttackGraph:
                         queue.append((after, far))
                     else:
                         queue.appendleft((after, far))
-        for node, reached in distance.items():
-            far = reached + self._cost(node)
-            edges.extend(
-                (node, after)
-                for after, left in self._toward_admin(node, max_hops)
-                if far + left <= max_hops
-            )
-        return edges
+        return distance
 
     def minimum_cut(self, source: str, *, max_hops: int = DEFAULT_MAX_HOPS) -> list[AttackEdge]:
         """The fewest edges whose removal leaves ``source`` no path of at most ``max_hops``
@@ -310,11 +303,24 @@ class AttackGraph:
         ]
         if len(first) == 1:  # every path leaves through one edge: that edge is the cut
             return [self.best(*first[0])]
-        edges = self._short_path_edges(source, max_hops)
+        distance = self._distance_from(source, max_hops)
+
+        def successors(node: str) -> Iterable[str]:
+            far = distance[node] + self._cost(node)
+            return [
+                v
+                for v, left in self._toward_admin(node, max_hops)
+                if far + left <= max_hops and v in distance
+            ]
+
         # The cut nearest the source: the identity's own excess permissions, the fix its owner
         # can make. An edge out of a hub is not a permission and is never cut.
         cut = nearest_minimum_cut(
-            source, edges, set(self.admins), cuttable=lambda e: e[0] not in self.hubs
+            source,
+            successors,
+            self._admin_set,
+            cuttable=lambda e: e[0] not in self.hubs,
+            bound=len(first),
         )
         return sorted((self.best(u, v) for u, v in cut), key=lambda e: (e.source, e.target))
 
