@@ -47,6 +47,9 @@ from overgrant.store import (
 
 if TYPE_CHECKING:
     from overgrant.collectors.aws.live import AwsCollectOptions
+    from overgrant.remediation.plan import RemediationPlan
+    from overgrant.remediation.pulumi.program import GeneratedProgram
+    from overgrant.usage import UsageEvidence
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called with (message, done, total) as a long collection advances."""
@@ -238,3 +241,64 @@ __all__ = [
     "scan_history",
     "summarize_inventory",
 ]
+
+
+# -- remediation -------------------------------------------------------------------------------
+
+
+def read_usage(inventory: Inventory, paths: Sequence[str | Path]) -> UsageEvidence:
+    """Read CloudTrail log files (a file or a folder tree, ``.json`` or ``.json.gz``, or a
+    ``lookup-events`` export) into usage evidence for ``inventory``'s identities."""
+    from overgrant.remediation.evidence import load_cloudtrail_mapping, read_cloudtrail
+
+    return read_cloudtrail([Path(p) for p in paths], inventory, load_cloudtrail_mapping())
+
+
+def sample_usage(inventory: Inventory | None = None) -> UsageEvidence:
+    """The bundled sample estate's CloudTrail evidence."""
+    from overgrant.remediation.evidence import sample_usage as _sample_usage
+
+    return _sample_usage(inventory)
+
+
+def remediate(
+    inventory: Inventory,
+    evidence: UsageEvidence,
+    *,
+    identities: Sequence[str] | None = None,
+    at: datetime | None = None,
+) -> RemediationPlan:
+    """Least privilege from usage evidence: per identity, the smallest policy that allows
+    every observed call, proven no wider than today and still allowing every observed call.
+
+    Identities without evidence, or whose proof fails, get a plan that says so and proposes
+    nothing.
+    """
+    from overgrant.remediation.aws import plan_aws
+    from overgrant.remediation.evidence import load_cloudtrail_mapping
+
+    catalog = load_aws_catalog()
+    return plan_aws(
+        inventory,
+        evidence,
+        catalog,
+        observability=load_cloudtrail_mapping(catalog),
+        identities=identities,
+        at=at or datetime.now(UTC),
+    )
+
+
+def remediation_programs(
+    plan: RemediationPlan, inventory: Inventory
+) -> dict[str, GeneratedProgram]:
+    """The Pulumi programs (one per account) that apply a plan's proposed changes."""
+    from overgrant.remediation.pulumi import render_aws_programs
+
+    return render_aws_programs(plan, inventory)
+
+
+def pull_request_body(plan: RemediationPlan) -> str:
+    """The pull request's description, in Markdown, for a reviewer."""
+    from overgrant.remediation.pr_body import render_pr_body
+
+    return render_pr_body(plan)

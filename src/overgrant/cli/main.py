@@ -16,6 +16,7 @@ from overgrant.cli.diff import diff
 from overgrant.cli.importer import import_
 from overgrant.cli.inventory import inventory
 from overgrant.cli.paths import paths
+from overgrant.cli.remediate import remediate
 from overgrant.cli.rules import rules
 from overgrant.cli.scan import scan
 from overgrant.errors import OvergrantError
@@ -50,6 +51,7 @@ cli.add_command(paths)
 cli.add_command(rules)
 cli.add_command(scan)
 cli.add_command(diff)
+cli.add_command(remediate)
 
 
 def main() -> None:
