@@ -38,8 +38,13 @@ CONFIG_FILE_NAMES = (".overgrant.yml", ".overgrant.yaml")
 """The names a repository configuration file may have, in the order they are looked for."""
 
 
-class _TextDatesLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` that leaves timestamps as text, so the schema sees what was written."""
+# libyaml's parser when PyYAML was built with it (several times faster on the catalogs), with
+# the same safe constructors either way.
+_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _TextDatesLoader(_SafeBase):  # type: ignore[valid-type,misc]
+    """A safe loader that leaves timestamps as text, so the schema sees what was written."""
 
 
 _TextDatesLoader.yaml_implicit_resolvers = {

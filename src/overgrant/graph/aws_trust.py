@@ -50,6 +50,7 @@ _ASSUME_ACTIONS = {
     "Federated": "sts:AssumeRoleWithWebIdentity",
 }
 _GITHUB = "token.actions.githubusercontent.com"
+ASSUME_ROLE = "sts:AssumeRole"
 _NARROWING_KEYS = ("sts:externalid", "aws:principalorgid", "aws:principalorgpaths")
 
 
@@ -300,24 +301,34 @@ class AwsTrustAnalyzer:
         full = TrustGroup(
             group.account, group.trusted, group.condition, tuple(r.id for r, _ in members)
         )
-        callers = (
-            self._principals.values()
-            if group.trusted == ANYONE
-            else self._by_account[group.trusted]
+        callers = [
+            c
+            for c in (
+                self._principals.values()
+                if group.trusted == ANYONE
+                else self._by_account[group.trusted]
+            )
+            if self._may_assume_anything(c.id)
+        ]
+        alike = (
+            [c for c in callers if self._calls_alike(c.id)]
+            if len(members) > 1 and not self._rcps
+            else []
         )
-        for candidate in callers:
-            if not self._may_assume_anything(candidate.id):
-                continue
-            if len(members) > 1 and not self._rcps and self._calls_alike(candidate.id):
-                role, statement = next(m for m in members if m[0].id != candidate.id)
-                edge = self._decide(candidate, role, statement)
+        one_by_one = {c.id: c for c in callers}
+        # Each caller is decided on one member that is not itself, all callers of a member at
+        # once (policies that read nothing about the caller are evaluated once).
+        first = members[0]
+        for role, statement in members[:2]:
+            asking = [c for c in alike if (c.id == first[0].id) != (role is first[0])]
+            for candidate, edge in self._decide_many(asking, role, statement):
                 if edge is None:
-                    continue
-                if _decided_by(edge, role, statement):
+                    one_by_one.pop(candidate.id, None)  # denied on a member alike: on all
+                elif _decided_by(edge, role, statement):
+                    one_by_one.pop(candidate.id, None)
                     yield self._for_group(edge, full, role)
-                    continue
-            for role, statement in members:
-                edge = self._decide(candidate, role, statement)
+        for role, statement in members:
+            for _, edge in self._decide_many(list(one_by_one.values()), role, statement):
                 if edge is not None:
                     yield edge
 
@@ -386,20 +397,29 @@ class AwsTrustAnalyzer:
     def _decide(
         self, candidate: Identity, role: Identity, statement: _TrustStatement
     ) -> TrustEdge | None:
-        if candidate.id == role.id or self._skip(candidate.id, role.container):
-            return None
-        decision = self._evaluator.decide(candidate.id, "sts:AssumeRole", role.id)
-        if decision.outcome is Outcome.DENIED:
-            return None
-        return TrustEdge(
-            source=node_key(NodeKind.IDENTITY, candidate.id),
-            role=role.id,
-            action="sts:AssumeRole",
-            outcome=decision.outcome,
-            statements=decision.statements,
-            unknown_condition_keys=decision.unknown_condition_keys,
-            condition_keys=tuple(sorted(statement.condition_keys())),
-        )
+        return next(iter(self._decide_many([candidate], role, statement)))[1]
+
+    def _decide_many(
+        self, candidates: list[Identity], role: Identity, statement: _TrustStatement
+    ) -> list[tuple[Identity, TrustEdge | None]]:
+        """Each candidate's edge into the role (``None``: none), decided together."""
+        asking = [c for c in candidates if c.id != role.id and not self._skip(c.id, role.container)]
+        decisions = self._evaluator.decide_many([c.id for c in asking], ASSUME_ROLE, role.id)
+        found: dict[str, TrustEdge | None] = dict.fromkeys((c.id for c in candidates), None)
+        keys = tuple(sorted(statement.condition_keys()))
+        for candidate, decision in zip(asking, decisions, strict=True):
+            if decision.outcome is Outcome.DENIED:
+                continue
+            found[candidate.id] = TrustEdge(
+                source=node_key(NodeKind.IDENTITY, candidate.id),
+                role=role.id,
+                action=ASSUME_ROLE,
+                outcome=decision.outcome,
+                statements=decision.statements,
+                unknown_condition_keys=decision.unknown_condition_keys,
+                condition_keys=keys,
+            )
+        return [(c, found[c.id]) for c in candidates]
 
     def _external(
         self, role: Identity, statement: _TrustStatement, who: str, risk: str, narrowed: bool

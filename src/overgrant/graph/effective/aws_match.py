@@ -152,29 +152,24 @@ def static_pieces(template: Template) -> tuple[tuple[bool, str], ...] | None:
     return tuple((kind == _GLOB, text) for kind, text, _ in template.parts)
 
 
-@functools.cache
-def _regex(source: str) -> re.Pattern[str]:
-    """Compiled once per distinct pattern, and only when first matched: most statements of a
-    large estate are never asked about a specific resource, and compiling every one of them
-    up front cost about a millisecond per policy."""
-    return re.compile(source, re.DOTALL)
-
-
 @dataclass(frozen=True, slots=True)
 class Glob:
-    """A compiled pattern: everything, one exact string, or a regular expression."""
+    """A compiled pattern: everything, one exact string, or a glob matched by a regular
+    expression built and compiled on first use (most statements of a large estate are never
+    asked about a specific resource; building every expression up front cost about a
+    millisecond per policy)."""
 
     everything: bool = False
     exact: str | None = None
-    source: str | None = None
-    """The regular expression, compiled on first use."""
+    pieces: tuple[tuple[bool, str], ...] | None = None
+    arn: bool = False
 
     def matches(self, value: str) -> bool:
         """Whether ``value`` matches the whole pattern."""
         if self.everything:
             return True
-        if self.source is not None:
-            return _regex(self.source).fullmatch(value) is not None
+        if self.pieces is not None:
+            return _regex(self.pieces, self.arn).fullmatch(value) is not None
         return value == self.exact
 
 
@@ -184,6 +179,12 @@ def compile_pieces(pieces: tuple[tuple[bool, str], ...], *, arn: bool) -> Glob:
         return Glob(exact="".join(text for _, text in pieces))
     if pieces == ((True, "*"),):
         return Glob(everything=True)
+    return Glob(pieces=pieces, arn=arn)
+
+
+@functools.cache
+def _regex(pieces: tuple[tuple[bool, str], ...], arn: bool) -> re.Pattern[str]:
+    """The regular expression of a glob's pieces, once per distinct glob."""
     # An ARN pattern keeps each wildcard of its first five segments inside that segment, even
     # when it has fewer segments than an ARN (it then matches nothing longer); other text is a
     # plain glob.
@@ -201,7 +202,7 @@ def compile_pieces(pieces: tuple[tuple[bool, str], ...], *, arn: bool) -> Glob:
             else:
                 colons += char == ":"
                 out.append(re.escape(char))
-    return Glob(source="".join(out))
+    return re.compile("".join(out), re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)

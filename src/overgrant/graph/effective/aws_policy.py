@@ -8,6 +8,7 @@ be a string or a list of strings (IAM User Guide: Grammar of the IAM JSON policy
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -68,7 +69,9 @@ class CompiledStatement:
     action_bits: int
     """Actions the statement applies to (after ``NotAction``), over the first ``universe``."""
     universe: int
-    action_patterns: tuple[re.Pattern[str], ...]
+    action_patterns: tuple[str, ...]
+    """The Action/NotAction patterns, lower-cased (matched as globs only for actions the
+    catalog did not know when the statement was compiled)."""
     """The listed action patterns, for actions beyond ``universe`` (lower-case matching)."""
     resources: tuple[Template, ...]
     resource_globs: tuple[Glob, ...] | None
@@ -185,7 +188,7 @@ def _compile_statement(
         not_action=not_action,
         action_bits=bits,
         universe=universe,
-        action_patterns=tuple(re.compile(glob_to_regex_source(p.lower())) for p in patterns),
+        action_patterns=tuple(p.lower() for p in patterns),
         resources=resources,
         resource_globs=globs,
         not_resource=not_resource,
@@ -232,6 +235,11 @@ def _principal_spec(raw: JsonValue) -> PrincipalSpec:
     return PrincipalSpec(anyone, frozenset(accounts), frozenset(arns), frozenset(sessions))
 
 
+@functools.cache
+def _action_regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(glob_to_regex_source(pattern))
+
+
 def action_matches(statement: CompiledStatement, index: int | None, lowered: str) -> bool:
     """Whether the statement's Action/NotAction covers an action (IAM matches names ignoring
     case: IAM User Guide: IAM JSON policy elements: Action)."""
@@ -239,7 +247,7 @@ def action_matches(statement: CompiledStatement, index: int | None, lowered: str
         return bool(statement.action_bits >> index & 1)
     # An action unknown to the catalog, or registered after this statement was compiled:
     # match it against the statement's own patterns.
-    listed = any(p.fullmatch(lowered) for p in statement.action_patterns)
+    listed = any(_action_regex(p).fullmatch(lowered) for p in statement.action_patterns)
     return listed != statement.not_action
 
 
