@@ -88,6 +88,7 @@ class AttackGraph:
         self._hub_mask = 0
         self._admin_distance: dict[int, dict[str, int]] = {}
         self._useful: dict[tuple[str, int], list[tuple[str, int]]] = {}
+        self._onward_cache: dict[tuple[str, int], list[str]] = {}
 
     def best(self, source: str, target: str) -> AttackEdge:
         edge: AttackEdge = self.view.edges[source, target]["best"]
@@ -261,68 +262,44 @@ class AttackGraph:
             ]
         return found
 
-    def _distance_from(self, source: str, max_hops: int) -> dict[str, int]:
-        """Hops from ``source`` to every node on some path of at most ``max_hops`` hops to an
-        admin node: a 0-1 breadth-first search that enters only nodes still close enough."""
-        distance = {source: 0}
-        queue = deque([(source, 0)])
-        while queue:
-            node, reached = queue.popleft()
-            if reached > distance[node]:
-                continue
-            cost = self._cost(node)
-            far = reached + cost
-            for after, left in self._toward_admin(node, max_hops):
-                if far + left > max_hops:
-                    continue
-                known = distance.get(after)
-                if known is None or far < known:
-                    distance[after] = far
-                    if cost:
-                        queue.append((after, far))
-                    else:
-                        queue.appendleft((after, far))
-        return distance
-
     def minimum_cut(self, source: str, *, max_hops: int = DEFAULT_MAX_HOPS) -> list[AttackEdge]:
-        """The fewest edges whose removal leaves ``source`` no path of at most ``max_hops``
-        hops to any admin node.
+        """The fewest edges whose removal leaves ``source`` no path to any admin node at all.
 
-        Among cuts of the same size the one closest to ``source`` is chosen. Each returned edge
-        lists the permissions that enable it: removing any of them (or the statements that
-        grant them) cuts that edge. Computed as a minimum s-t cut with a super-sink joined to
-        every admin node, on the edges that lie on some path short enough to be reported.
+        Empty when ``source`` has no path of at most ``max_hops`` hops (nothing is reported for
+        it). The cut covers paths of any length, not only the reported short ones: a fix that
+        left a longer way round open would not be a fix. Among cuts of the same size the one
+        closest to ``source`` is chosen. Each returned edge lists the permissions that enable
+        it: removing any of them (or the statements that grant them) cuts that edge. Computed
+        as a minimum s-t cut with a super-sink joined to every admin node, on a graph that does
+        not depend on the source, so each identity costs only the few augmenting searches its
+        cut needs.
         """
         if source not in self.view:
             return []
-        to_admin = self._distance_to_admin(max_hops)
-        if source not in to_admin:
+        if source not in self._distance_to_admin(max_hops):
             return []
-        first = [
-            (source, v) for v, left in self._toward_admin(source, max_hops) if 1 + left <= max_hops
-        ]
+        horizon = len(self.view)  # no hop limit: every path counts
+        first = self._onward(source, horizon)
         if len(first) == 1:  # every path leaves through one edge: that edge is the cut
-            return [self.best(*first[0])]
-        distance = self._distance_from(source, max_hops)
-
-        def successors(node: str) -> Iterable[str]:
-            far = distance[node] + self._cost(node)
-            return [
-                v
-                for v, left in self._toward_admin(node, max_hops)
-                if far + left <= max_hops and v in distance
-            ]
-
+            return [self.best(source, first[0])]
         # The cut nearest the source: the identity's own excess permissions, the fix its owner
         # can make. An edge out of a hub is not a permission and is never cut.
         cut = nearest_minimum_cut(
             source,
-            successors,
+            lambda node: self._onward(node, horizon),
             self._admin_set,
             cuttable=lambda e: e[0] not in self.hubs,
             bound=len(first),
         )
         return sorted((self.best(u, v) for u, v in cut), key=lambda e: (e.source, e.target))
+
+    def _onward(self, node: str, max_hops: int) -> list[str]:
+        """Successors of ``node`` within ``max_hops`` hops of an admin node (cached)."""
+        key = (node, max_hops)
+        found = self._onward_cache.get(key)
+        if found is None:
+            found = self._onward_cache[key] = [v for v, _ in self._toward_admin(node, max_hops)]
+        return found
 
 
 def _through_hub(edge: AttackEdge, member: str) -> AttackEdge:

@@ -64,6 +64,9 @@ class AwsEvaluator:
         self._catalog = catalog
         self._at = at
         self._sets = SetCache()
+        # Computed once per identity (the escalation search, trust analysis and rules all ask);
+        # recomputed only if actions registered since have grown the catalog.
+        self._effective: dict[str, EffectivePermissions] = {}
 
     @property
     def catalog(self) -> AwsCatalog:
@@ -161,12 +164,15 @@ class AwsEvaluator:
         Raises:
             KeyError: the inventory has no AWS identity with this id.
         """
+        known = self._effective.get(identity_id)
+        if known is not None and known.universe == self._catalog.size:
+            return known
         principal = self._index.principal(identity_id)
         context = RequestContext(principal.facts, None, self._at, {})
         allowed, conditional = effective_sets(
             principal, context, self._sets, self._catalog.all_bits
         )
-        return EffectivePermissions(
+        found = self._effective[identity_id] = EffectivePermissions(
             identity=principal.facts.identity.id,
             allowed=allowed,
             conditional=conditional,
@@ -175,6 +181,7 @@ class AwsEvaluator:
             principal=principal,
             context=context,
         )
+        return found
 
     def effective_many(
         self, identity_ids: Iterable[str] | None = None
