@@ -374,24 +374,29 @@ class Checker:
         """The group cut into parts whose members every statement on ``actions`` treats alike
         (each pattern matches all of a part or none of it), or ``None`` when a pattern has no
         exact answer or the statements read something else about the members."""
-        signature: dict[IdentityId, list[bool]] = {m: [] for m in group.members}
+        patterns: list[str] = []
         for action in actions:
             rules = self._rules_of(action)
             if rules.negated or rules.tagged:
                 return None
-            for _, pattern in rules.specific:
-                hit = self._patterns.matching(pattern, group, group.members, exact=True)
-                if hit is None:
-                    return None
-                for member, marks in signature.items():
-                    marks.append(member in hit)
-        parts: dict[tuple[bool, ...], list[IdentityId]] = {}
-        for member, marks in signature.items():
-            parts.setdefault(tuple(marks), []).append(member)
-        return [
-            replace(group, part=_digest(members), members=tuple(members))
-            for members in parts.values()
-        ]
+            patterns.extend(pattern for _, pattern in rules.specific)
+        # Attackers holding the same policies split a group the same way: computed once.
+        key = (group, tuple(sorted(set(patterns))))
+        if key in self._patterns.splits:
+            return self._patterns.splits[key]
+        hits = [self._patterns.matching(p, group, group.members, exact=True) for p in key[1]]
+        found: list[RoleGroup] | None = None
+        if all(hit is not None for hit in hits):
+            parts: dict[tuple[bool, ...], list[IdentityId]] = {}
+            for member in group.members:
+                marks = tuple(member in hit for hit in hits if hit is not None)
+                parts.setdefault(marks, []).append(member)
+            found = [
+                replace(group, part=_digest(members), members=tuple(members))
+                for members in parts.values()
+            ]
+        self._patterns.splits[key] = found
+        return found
 
     def anywhere(self, action: str, context: Context = ()) -> Decision:
         """Whether the attacker may perform ``action`` on a resource it creates and names.

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 _VARIABLE = re.compile(r"\$\{[^}]*\}")
 
@@ -35,6 +36,8 @@ class Patterns:
         self._loose: dict[str, re.Pattern[str]] = {}
         self._exact: dict[str, re.Pattern[str] | None] = {}
         self._sets: dict[tuple[str, object, bool], frozenset[str] | None] = {}
+        self.splits: dict[tuple[object, tuple[str, ...]], list[Any] | None] = {}
+        """Groups already cut into parts, by group and the patterns that cut them."""
 
     def could_match(self, pattern: str, resource: str) -> bool:
         """Whether ``pattern`` might match ``resource`` (never false when IAM would match)."""
