@@ -143,3 +143,77 @@ def test_service_trust_is_not_an_assume_edge(catalog: AwsCatalog) -> None:
     estate = Estate()
     estate.role(A, "fn", trust_service("lambda.amazonaws.com"))
     assert edges(estate.inventory(), catalog) == []
+
+
+def test_delegation_is_drawn_through_a_caller_class_and_a_role_group(catalog: AwsCatalog) -> None:
+    """Callers of B allowed sts:AssumeRole on every role reach every role of A that delegates
+    to B through two hubs; a caller whose grant names roles is decided role by role; a path
+    shows one hop from the caller to the role, with the role-specific permission."""
+    from overgrant.graph.aws import AwsAnalyzer
+    from overgrant.graph.build import build_graph
+    from overgrant.graph.nodes import NodeKind, split_key
+    from overgrant.graph.paths import AttackGraph
+    from overgrant.model import Cloud
+
+    estate = Estate()
+    anyone = doc(allow("sts:AssumeRole"))
+    callers = [
+        estate.role(B, f"ci-{n}", trust_service("ec2.amazonaws.com"), anyone) for n in range(3)
+    ]
+    narrow = estate.role(
+        B,
+        "narrow",
+        trust_service("ec2.amazonaws.com"),
+        doc(allow("sts:AssumeRole", f"arn:aws:iam::{A}:role/app-0")),
+    )
+    roles = [estate.role(A, f"app-{n}", trust_aws(f"arn:aws:iam::{B}:root")) for n in range(3)]
+    admin = estate.role(A, "admin", trust_aws(f"arn:aws:iam::{B}:root"), doc(allow("*")))
+    inventory = estate.inventory()
+    found = edges(inventory, catalog)
+    into_class = {e.source for e in found if e.into_class is not None}
+    assert into_class == {f"identity:{c}" for c in callers}
+    (class_edge,) = [e for e in found if split_key(e.source)[0] is NodeKind.CALLER_GROUP]
+    assert class_edge.group is not None
+    assert set(class_edge.group.members) == {*roles, admin}
+    # The narrow caller is decided role by role: only the role its grant names.
+    assert {e.role for e in found if e.source == f"identity:{narrow}"} == {roles[0]}
+
+    evaluator = AwsEvaluator(inventory, catalog)
+    graph = AttackGraph(build_graph(inventory, {Cloud.AWS: AwsAnalyzer(evaluator, ())}))
+    source = f"identity:{callers[1]}"
+    (path,) = graph.paths_to_admin([source])[source]
+    first = path.hops[0]
+    assert first.target == f"identity:{admin}" and first.method == "sts:AssumeRole"
+    assert ("sts:AssumeRole", admin) in first.permissions
+    assert first.statements  # the caller's own statement allowing it
+    radius = graph.blast_radius(source, details=True)
+    assert {f"identity:{r}" for r in (*roles, admin)} <= set(radius.direct)
+    assert not any(
+        split_key(n)[0] in (NodeKind.CALLER_GROUP, NodeKind.ROLE_GROUP) for n in radius.transitive
+    )
+    (cut,) = graph.minimum_cut(source)
+    assert cut.source == source  # the caller's own grant, never the shared trust
+
+
+def test_a_trust_naming_a_missing_role_is_not_delegation_to_its_account(
+    catalog: AwsCatalog,
+) -> None:
+    """A trust naming a role ARN the inventory lacks (deleted, or another path) admits that
+    role only: callers of the account allowed sts:AssumeRole everywhere gain nothing."""
+    estate = Estate()
+    anyone = doc(allow("sts:AssumeRole"))
+    callers = [
+        estate.role(B, f"ci-{n}", trust_service("ec2.amazonaws.com"), anyone) for n in range(2)
+    ]
+    gone = f"arn:aws:iam::{B}:role/deleted-deployer"
+    named = [estate.role(A, f"app-{n}", trust_aws(gone)) for n in range(3)]
+    delegated = [estate.role(A, f"open-{n}", trust_aws(f"arn:aws:iam::{B}:root")) for n in range(2)]
+    found = edges(estate.inventory(), catalog)
+    reached = {(e.source, m) for e in found if e.group is not None for m in e.group.members} | {
+        (e.source, e.role) for e in found if e.group is None and e.into_class is None
+    }
+    assert not any(role in named for _, role in reached)
+    assert any(role in delegated for _, role in reached)
+    assert {e.source for e in found if e.into_class is not None} == {
+        f"identity:{c}" for c in callers
+    }

@@ -103,6 +103,18 @@ def trust_group_key(group: TrustGroup) -> NodeKey:
 
 def _trust_edge(edge: TrustEdge) -> AttackEdge:
     notes = tuple(f"trust condition on {k}" for k in edge.condition_keys)
+    if edge.into_class is not None:
+        return AttackEdge(
+            kind=EdgeKind.CAN_ASSUME,
+            source=edge.source,
+            target=node_key(NodeKind.CALLER_GROUP, edge.into_class.key),
+            method=edge.action,
+            outcome=edge.outcome,
+            permissions=((edge.action, "*"),),
+            statements=edge.statements,
+            notes=(f"one of the {edge.into_class}",),
+            per_member=(edge.action,),
+        )
     if edge.group is not None:
         return AttackEdge(
             kind=EdgeKind.CAN_ASSUME,

@@ -29,11 +29,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from overgrant.graph.effective.aws import AwsEvaluator
+from overgrant.graph.effective.aws_match import Glob, compile_pieces, parse_template, static_pieces
 from overgrant.graph.effective.decision import Effect, Outcome, StatementRef
 from overgrant.graph.nodes import NodeKey, NodeKind, node_key
 from overgrant.model import (
@@ -94,6 +95,42 @@ class TrustGroup:
         return f"roles of account {self.account} whose trust admits {whom}{condition}"
 
 
+@dataclass(frozen=True, slots=True)
+class CallerClass:
+    """Callers of one account and kind whose own side of ``sts:AssumeRole`` allows every role
+    (each statement names ``"*"``, decided): against a delegation whose condition reads
+    nothing caller-specific, they are all decided alike."""
+
+    account: str
+    kind: str
+
+    @property
+    def key(self) -> str:
+        """The hub's id: ``aws/<account>/<kind>s-assuming-any-role``."""
+        return f"aws/{self.account}/{self.kind}s-assuming-any-role"
+
+    def __str__(self) -> str:
+        return f"{self.kind}s of account {self.account} allowed sts:AssumeRole on every role"
+
+
+_CALLER_SPECIFIC = (
+    "aws:principalarn",
+    "aws:principaltag/",
+    "aws:userid",
+    "aws:username",
+    "aws:sourceidentity",
+    "aws:federatedprovider",
+    "aws:principalservicename",
+)
+"""Condition keys whose value differs between callers of one account and kind."""
+
+
+def _reads_caller(keys: Iterable[str], text: str) -> bool:
+    """Whether a condition (its keys, and its JSON for policy variables) reads something that
+    tells callers of one account apart."""
+    return "${" in text or any(k.lower().startswith(_CALLER_SPECIFIC) for k in keys)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TrustEdge:
     """``source`` can become ``role``; ``source`` is an identity, provider or external node."""
@@ -110,6 +147,8 @@ class TrustEdge:
     group: TrustGroup | None = None
     """Set when the edge reaches every member of a group at once (``role`` is then one of
     them, whose trust statement stands for each member's own)."""
+    into_class: CallerClass | None = None
+    """Set on a caller's edge into its :class:`CallerClass` hub (then ``role`` is unused)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +246,19 @@ def _may_deny_assume(document: JsonValue) -> bool:
     return False
 
 
+def _condition_keys(document: JsonValue) -> list[str]:
+    """Every condition key a policy's statements read."""
+    if not isinstance(document, dict):
+        return []
+    keys: list[str] = []
+    for statement in _as_list(document.get("Statement", [])):
+        condition = statement.get("Condition") if isinstance(statement, dict) else None
+        for block in condition.values() if isinstance(condition, dict) else ():
+            if isinstance(block, dict):
+                keys.extend(str(k) for k in block)
+    return keys
+
+
 def _has_deny(document: JsonValue) -> bool:
     """Whether a trust policy holds a Deny statement (it could tell callers apart)."""
     if not isinstance(document, dict):
@@ -215,6 +267,14 @@ def _has_deny(document: JsonValue) -> bool:
         isinstance(st, dict) and st.get("Effect") == "Deny"
         for st in _as_list(document.get("Statement", []))
     )
+
+
+def _names_account(principal: str) -> bool:
+    """``123456789012`` or ``arn:aws:iam::123456789012:root``: delegation to the account."""
+    if principal.isdigit() and len(principal) == 12:
+        return True
+    parts = principal.split(":")
+    return len(parts) == 6 and parts[0] == "arn" and parts[2] == "iam" and parts[5] == "root"
 
 
 def _account_of(principal: str) -> str:
@@ -256,6 +316,14 @@ class AwsTrustAnalyzer:
             if p.kind is ScopePolicyKind.RESOURCE_CONTROL_POLICY
         }
         self._rcps = any(_may_deny_assume(self._documents.get(r)) for r in rcps)
+        self._rcps_read_caller = any(
+            _reads_caller(
+                _condition_keys(self._documents.get(r)), json.dumps(self._documents.get(r))
+            )
+            for r in rcps
+        )
+        self._in_class: set[str] = set()
+        self._globs: dict[str, Glob | None] = {}
 
     def _may_assume_anything(self, identity: IdentityId) -> bool:
         """Cheap pruning: does any identity policy allow sts:AssumeRole at all?"""
@@ -276,6 +344,28 @@ class AwsTrustAnalyzer:
                 r.patterns == ("*",) and not r.negated and not r.conditional for r in rules
             )
         return known
+
+    def _alike_on(self, identity: IdentityId, roles: Sequence[str]) -> bool:
+        """Whether every statement of the identity on sts:AssumeRole is decided and names all
+        of ``roles`` or none of them (matched as the evaluator matches resources)."""
+        for rule in self._evaluator.effective(identity).resources(ASSUME_ROLE):
+            if rule.negated or rule.conditional:
+                return False
+            for pattern in rule.patterns:
+                if pattern == "*":
+                    continue
+                glob = self._globs.get(pattern)
+                if glob is None:
+                    pieces = static_pieces(parse_template(pattern, variables=False))
+                    glob = self._globs[pattern] = (
+                        None if pieces is None else compile_pieces(pieces, arn=True)
+                    )
+                if glob is None:
+                    return False
+                hits = sum(1 for r in roles if glob.matches(r))
+                if 0 < hits < len(roles):
+                    return False
+        return True
 
     def edges(self, roles: Iterable[Identity]) -> Iterator[TrustEdge]:
         """Every edge into each of ``roles`` (grouped where provably alike)."""
@@ -310,12 +400,24 @@ class AwsTrustAnalyzer:
             )
             if self._may_assume_anything(c.id)
         ]
-        alike = (
-            [c for c in callers if self._calls_alike(c.id)]
-            if len(members) > 1 and not self._rcps
-            else []
-        )
-        one_by_one = {c.id: c for c in callers}
+        shared = len(members) > 1 and not self._rcps
+        alike = [c for c in callers if shared and self._calls_alike(c.id)]
+        one_by_one: dict[str, Identity] = {c.id: c for c in callers}
+        if (
+            alike
+            and not self._rcps_read_caller
+            and not _reads_caller(members[0][1].condition_keys(), group.condition)
+        ):
+            yield from self._class_edges(full, members, alike, one_by_one)
+            alike = []
+        # Callers whose statements name roles, but each all of the group's or none of them,
+        # are decided once for the group too (on their own, not as a class).
+        roles = [r.id for r, _ in members]
+        alike += [
+            c
+            for c in callers
+            if shared and c.id in one_by_one and c not in alike and self._alike_on(c.id, roles)
+        ]
         # Each caller is decided on one member that is not itself, all callers of a member at
         # once (policies that read nothing about the caller are evaluated once).
         first = members[0]
@@ -331,6 +433,61 @@ class AwsTrustAnalyzer:
             for _, edge in self._decide_many(list(one_by_one.values()), role, statement):
                 if edge is not None:
                     yield edge
+
+    def _class_edges(
+        self,
+        group: TrustGroup,
+        members: list[tuple[Identity, _TrustStatement]],
+        alike: list[Identity],
+        one_by_one: dict[str, Identity],
+    ) -> Iterator[TrustEdge]:
+        """Alike callers decided once per :class:`CallerClass`: an edge from the class's hub
+        to the group's, and (once per caller) the caller's edge into its class."""
+        classes: dict[CallerClass, list[Identity]] = defaultdict(list)
+        for caller in alike:
+            if self._skip(caller.id, group.account):
+                one_by_one.pop(caller.id, None)  # controls the account already
+            else:
+                classes[CallerClass(caller.container, caller.kind.value)].append(caller)
+        for caller_class, callers in classes.items():
+            asked = callers[0]
+            role, statement = next(m for m in members if m[0].id != asked.id)
+            ((_, edge),) = self._decide_many([asked], role, statement)
+            if edge is not None and not _decided_by(edge, role, statement):
+                continue  # another statement of that role decided: role by role, as before
+            for caller in callers:
+                one_by_one.pop(caller.id, None)
+            if edge is None:
+                continue  # denied for one, so for all of the class
+            hub = node_key(NodeKind.CALLER_GROUP, caller_class.key)
+            yield TrustEdge(
+                source=hub,
+                role=role.id,
+                action=ASSUME_ROLE,
+                outcome=edge.outcome,
+                statements=(),
+                unknown_condition_keys=edge.unknown_condition_keys,
+                condition_keys=edge.condition_keys,
+                group=group,
+            )
+            for caller in callers:
+                if caller.id not in self._in_class:
+                    self._in_class.add(caller.id)
+                    yield self._into_class(caller, caller_class)
+
+    def _into_class(self, caller: Identity, caller_class: CallerClass) -> TrustEdge:
+        """A caller's edge into its class: its own statements allowing sts:AssumeRole."""
+        rules = self._evaluator.effective(caller.id).resources(ASSUME_ROLE)
+        return TrustEdge(
+            source=node_key(NodeKind.IDENTITY, caller.id),
+            role=caller.id,
+            action=ASSUME_ROLE,
+            outcome=Outcome.ALLOWED,
+            statements=tuple(
+                r.statement for r in rules if r.effect is Effect.ALLOW and r.source == "identity"
+            ),
+            into_class=caller_class,
+        )
 
     def _for_group(self, edge: TrustEdge, group: TrustGroup, role: Identity) -> TrustEdge:
         """A decision on one member, standing for every member of the group."""
@@ -380,12 +537,12 @@ class AwsTrustAnalyzer:
                 continue
             elif principal in self._principals:
                 candidates = [self._principals[principal]]  # named: trust alone may suffice
-            elif groupable:
+            elif groupable and _names_account(principal):
                 # Delegation to an account: decided per group of roles alike (edges()).
                 condition = json.dumps(statement.condition, sort_keys=True) if keys else ""
                 groups[TrustGroup(role.container, account, condition)].append((role, statement))
                 continue
-            else:  # the account itself: its principals need their own allow
+            else:  # the account itself (or an ARN the inventory lacks): ask each principal
                 candidates = [
                     i for i in self._by_account[account] if self._may_assume_anything(i.id)
                 ]

@@ -26,6 +26,10 @@ class NodeKind(StrEnum):
     """A hub standing for a set of roles that one edge reaches all at once (every role Lambda
     may assume in an account, say): an edge into the hub is an edge to each member, drawn once
     instead of once per member so that the graph stays linear in the identities."""
+    CALLER_GROUP = "caller_group"
+    """A hub standing for a set of callers that reach the same roles the same way (the users
+    or roles of one account allowed ``sts:AssumeRole`` on every role): each caller has one
+    edge into it, and it has one edge to each set of roles they may assume."""
 
 
 class EdgeKind(StrEnum):
@@ -41,6 +45,9 @@ class EdgeKind(StrEnum):
 
 
 ATTACK_EDGES = frozenset({EdgeKind.CAN_ASSUME, EdgeKind.CAN_ESCALATE})
+
+HUBS = frozenset({NodeKind.ROLE_GROUP, NodeKind.CALLER_GROUP})
+"""Node kinds that stand for a set of identities: edges out of them are not steps."""
 """Edges an attacker can walk: paths over these are the attack paths."""
 
 

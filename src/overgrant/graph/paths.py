@@ -23,7 +23,7 @@ from overgrant.graph.build import PermissionGraph
 from overgrant.graph.edges import AttackEdge
 from overgrant.graph.effective.decision import Outcome
 from overgrant.graph.flow import nearest_minimum_cut
-from overgrant.graph.nodes import NodeKey, NodeKind, split_key
+from overgrant.graph.nodes import HUBS, NodeKey, NodeKind, split_key
 from overgrant.model import IdentityKind, Nature
 
 DEFAULT_MAX_HOPS = 6
@@ -80,7 +80,7 @@ class AttackGraph:
             else:
                 self.view.add_edge(edge.source, edge.target, best=edge, alternatives=[edge])
         self.admins = [n for n in self.view if split_key(n)[0] is NodeKind.ADMIN]
-        self.hubs = frozenset(n for n in self.view if split_key(n)[0] is NodeKind.ROLE_GROUP)
+        self.hubs = frozenset(n for n in self.view if split_key(n)[0] in HUBS)
         self._admin_set = frozenset(self.admins)
         self._reach: dict[str, int] | None = None
         self._bit_nodes: list[str] = []
@@ -100,11 +100,28 @@ class AttackGraph:
         if self.view.has_edge(source, target):
             edges: list[AttackEdge] = self.view.edges[source, target]["alternatives"]
             return edges
+        found: list[AttackEdge] = []
+        for hub in self.view.successors(source):
+            if hub not in self.hubs:
+                continue
+            for chain in self._hub_chains(hub, target):
+                found.extend(
+                    _through_hub([first, *chain], target)
+                    for first in self.view.edges[source, hub]["alternatives"]
+                )
+        return found
+
+    def _hub_chains(self, hub: str, target: str, depth: int = 3) -> list[list[AttackEdge]]:
+        """The best edges of each way from ``hub`` through hubs only to ``target``."""
+        if self.view.has_edge(hub, target):
+            return [[]]
+        if depth == 0:
+            return []
         return [
-            _through_hub(edge, target)
-            for hub in self.view.successors(source)
-            if hub in self.hubs and self.view.has_edge(hub, target)
-            for edge in self.view.edges[source, hub]["alternatives"]
+            [self.best(hub, after), *rest]
+            for after in self.view.successors(hub)
+            if after in self.hubs
+            for rest in self._hub_chains(after, target, depth - 1)
         ]
 
     def _cost(self, source: str) -> int:
@@ -154,11 +171,17 @@ class AttackGraph:
         node = source
         while node != target:
             following = next_hop[node]
-            edge = self.best(node, following)
-            if following in self.hubs:
-                following = next_hop[following]
-                edge = _through_hub(edge, following)
-            hops.append(edge)
+            chain = [self.best(node, following)]
+            if following not in self.hubs:
+                hops.append(chain[0])
+                node = following
+                continue
+            while following in self.hubs:  # on to the member, through any further hubs
+                after = next_hop[following]
+                if after in self.hubs:
+                    chain.append(self.best(following, after))
+                following = after
+            hops.append(_through_hub(chain, following))
             node = following
         return AttackPath(source=NodeKey(source), target=target, hops=tuple(hops))
 
@@ -231,8 +254,13 @@ class AttackGraph:
             return BlastRadius(source=NodeKey(source), direct=(), admin_of=(), transitive_count=0)
         bits = self._reachability()[source] & ~self._hub_mask
         direct: set[str] = set()
-        for after in self.view.successors(source):
-            direct.update(self.view.successors(after) if after in self.hubs else (after,))
+        pending = list(self.view.successors(source))
+        while pending:
+            after = pending.pop()
+            if after in self.hubs:
+                pending.extend(self.view.successors(after))
+            else:
+                direct.add(after)
         return BlastRadius(
             source=NodeKey(source),
             direct=tuple(sorted(NodeKey(n) for n in direct)),
@@ -302,15 +330,32 @@ class AttackGraph:
         return found
 
 
-def _through_hub(edge: AttackEdge, member: str) -> AttackEdge:
-    """An edge into a role-group hub, drawn to one member of the group."""
+def _through_hub(chain: Sequence[AttackEdge], member: str) -> AttackEdge:
+    """Edges into a hub (and on through hubs), drawn as one hop to one member: the first
+    edge's permissions, with the member-specific ones on the member, and every edge's
+    conditions, statements and notes."""
+    first = chain[0]
     member_id = split_key(member)[1]
-    via = edge.via if member_id in edge.via else (*edge.via, member_id)
+    via = first.via if member_id in first.via else (*first.via, member_id)
     permissions = tuple(
-        (action, member_id if action in edge.per_member and resource == "*" else resource)
-        for action, resource in edge.permissions
+        (action, member_id if action in first.per_member and resource == "*" else resource)
+        for action, resource in first.permissions
     )
-    return replace(edge, target=NodeKey(member), via=via, permissions=permissions, per_member=())
+    later = chain[1:]
+    outcome = first.outcome
+    if any(e.outcome is not Outcome.ALLOWED for e in later):
+        outcome = Outcome.CONDITIONAL
+    return replace(
+        first,
+        target=NodeKey(member),
+        via=via,
+        permissions=permissions,
+        per_member=(),
+        outcome=outcome,
+        statements=tuple(dict.fromkeys(s for e in chain for s in e.statements)),
+        unknown_condition_keys=tuple(sorted({k for e in chain for k in e.unknown_condition_keys})),
+        notes=tuple(dict.fromkeys(n for e in chain for n in e.notes)),
+    )
 
 
 def non_human_sources(permission_graph: PermissionGraph) -> Sequence[NodeKey]:
