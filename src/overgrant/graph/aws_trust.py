@@ -537,12 +537,16 @@ class AwsTrustAnalyzer:
                 continue
             elif principal in self._principals:
                 candidates = [self._principals[principal]]  # named: trust alone may suffice
-            elif groupable and _names_account(principal):
+            elif not _names_account(principal):
+                # A principal ARN the inventory lacks names nobody it knows, except the
+                # sessions of a role it names by an assumed-role ARN.
+                candidates = self._sessions_of(principal, account)
+            elif groupable:
                 # Delegation to an account: decided per group of roles alike (edges()).
                 condition = json.dumps(statement.condition, sort_keys=True) if keys else ""
                 groups[TrustGroup(role.container, account, condition)].append((role, statement))
                 continue
-            else:  # the account itself (or an ARN the inventory lacks): ask each principal
+            else:  # the account itself: its principals need their own allow
                 candidates = [
                     i for i in self._by_account[account] if self._may_assume_anything(i.id)
                 ]
@@ -550,6 +554,16 @@ class AwsTrustAnalyzer:
                 edge = self._decide(candidate, role, statement)
                 if edge is not None:
                     yield edge
+
+    def _sessions_of(self, principal: str, account: str) -> list[Identity]:
+        """The role an ``arn:aws:sts::<account>:assumed-role/<name>/<session>`` names."""
+        resource = principal.split(":", 5)[-1]
+        if not principal.startswith("arn:") or not resource.startswith("assumed-role/"):
+            return []
+        name = resource.split("/")[1] if resource.count("/") >= 1 else ""
+        return [
+            i for i in self._by_account[account] if i.kind is IdentityKind.ROLE and i.name == name
+        ]
 
     def _decide(
         self, candidate: Identity, role: Identity, statement: _TrustStatement
