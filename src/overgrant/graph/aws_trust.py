@@ -33,8 +33,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
-from overgrant.graph.effective.aws import AwsEvaluator
-from overgrant.graph.effective.aws_match import Glob, compile_pieces, parse_template, static_pieces
+from overgrant.graph.effective.aws import AwsEvaluator, ResourceRule
+from overgrant.graph.effective.aws_match import compile_pieces, parse_template, static_pieces
 from overgrant.graph.effective.decision import Effect, Outcome, StatementRef
 from overgrant.graph.nodes import NodeKey, NodeKind, node_key
 from overgrant.model import (
@@ -323,7 +323,8 @@ class AwsTrustAnalyzer:
             for r in rcps
         )
         self._in_class: set[str] = set()
-        self._globs: dict[str, Glob | None] = {}
+        self._rules: dict[str, tuple[ResourceRule, ...]] = {}
+        self._uniform_pattern: dict[tuple[str, str], bool] = {}
 
     def _may_assume_anything(self, identity: IdentityId) -> bool:
         """Cheap pruning: does any identity policy allow sts:AssumeRole at all?"""
@@ -345,27 +346,34 @@ class AwsTrustAnalyzer:
             )
         return known
 
-    def _alike_on(self, identity: IdentityId, roles: Sequence[str]) -> bool:
+    def _alike_on(self, identity: IdentityId, key: str, roles: Sequence[str]) -> bool:
         """Whether every statement of the identity on sts:AssumeRole is decided and names all
-        of ``roles`` or none of them (matched as the evaluator matches resources)."""
-        for rule in self._evaluator.effective(identity).resources(ASSUME_ROLE):
+        of ``roles`` (the group ``key``) or none of them, matched as the evaluator matches."""
+        rules = self._rules.get(identity)
+        if rules is None:
+            rules = self._rules[identity] = self._evaluator.effective(identity).resources(
+                ASSUME_ROLE
+            )
+        for rule in rules:
             if rule.negated or rule.conditional:
                 return False
-            for pattern in rule.patterns:
-                if pattern == "*":
-                    continue
-                glob = self._globs.get(pattern)
-                if glob is None:
-                    pieces = static_pieces(parse_template(pattern, variables=False))
-                    glob = self._globs[pattern] = (
-                        None if pieces is None else compile_pieces(pieces, arn=True)
-                    )
-                if glob is None:
-                    return False
-                hits = sum(1 for r in roles if glob.matches(r))
-                if 0 < hits < len(roles):
-                    return False
+            if not all(self._splits_none(p, key, roles) for p in rule.patterns if p != "*"):
+                return False
         return True
+
+    def _splits_none(self, pattern: str, key: str, roles: Sequence[str]) -> bool:
+        """Whether ``pattern`` matches all of a group's roles or none (cached per group)."""
+        known = self._uniform_pattern.get((pattern, key))
+        if known is None:
+            pieces = static_pieces(parse_template(pattern, variables=False))
+            if pieces is None:
+                known = False
+            else:
+                glob = compile_pieces(pieces, arn=True)
+                hits = sum(1 for r in roles if glob.matches(r))
+                known = hits in (0, len(roles))
+            self._uniform_pattern[(pattern, key)] = known
+        return known
 
     def edges(self, roles: Iterable[Identity]) -> Iterator[TrustEdge]:
         """Every edge into each of ``roles`` (grouped where provably alike)."""
@@ -413,10 +421,14 @@ class AwsTrustAnalyzer:
         # Callers whose statements name roles, but each all of the group's or none of them,
         # are decided once for the group too (on their own, not as a class).
         roles = [r.id for r, _ in members]
+        chosen = {c.id for c in alike}
         alike += [
             c
             for c in callers
-            if shared and c.id in one_by_one and c not in alike and self._alike_on(c.id, roles)
+            if shared
+            and c.id in one_by_one
+            and c.id not in chosen
+            and self._alike_on(c.id, group.key, roles)
         ]
         # Each caller is decided on one member that is not itself, all callers of a member at
         # once (policies that read nothing about the caller are evaluated once).
