@@ -20,7 +20,12 @@ from overgrant.graph.effective.aws_context import (
 )
 from overgrant.graph.effective.aws_match import parse_arn
 from overgrant.graph.effective.aws_org import OrgIndex
-from overgrant.graph.effective.aws_policy import CompiledPolicy, compile_policy, literal_actions
+from overgrant.graph.effective.aws_policy import (
+    CompiledPolicy,
+    StatementCache,
+    compile_policy,
+    literal_actions,
+)
 from overgrant.model import (
     Cloud,
     GrantPurpose,
@@ -105,6 +110,7 @@ class AwsIndex:
             self._grants.setdefault(key, []).append(grant.permission_set)
         self._by_set: dict[PermissionSetId, CompiledPolicy | None] = {}
         self._by_content: dict[bytes, CompiledPolicy] = {}
+        self._statements: StatementCache = {}
         self._principals: dict[IdentityId, Principal] = {}
         self._guardrails: dict[tuple[str, ScopePolicyKind], GuardrailRefs] = {}
         self._register_unknown_actions()
@@ -131,7 +137,7 @@ class AwsIndex:
             result = self._by_content.get(digest)
             if result is None:
                 result = self._by_content[digest] = compile_policy(
-                    permission_set.document, self.catalog
+                    permission_set.document, self.catalog, self._statements
                 )
         self._by_set[set_id] = result
         return result

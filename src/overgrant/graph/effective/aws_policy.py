@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 
 import orjson
@@ -133,18 +133,42 @@ def literal_actions(document: JsonValue) -> Iterator[str]:
                         yield action
 
 
-def compile_policy(document: JsonValue, catalog: AwsCatalog) -> CompiledPolicy:
-    """Compile a policy document; invalid statements are skipped as IAM would reject them."""
+StatementCache = dict[bytes, "CompiledStatement | None"]
+"""Compiled statements by their canonical JSON and the policy version: estates repeat the
+same statement across many documents (about 60% of them on the bench organizations)."""
+
+
+def compile_policy(
+    document: JsonValue, catalog: AwsCatalog, cache: StatementCache | None = None
+) -> CompiledPolicy:
+    """Compile a policy document; invalid statements are skipped as IAM would reject them.
+
+    ``cache`` shares compiled statements across documents compiled with the same catalog.
+    """
     parsed = as_document(document)
     if parsed is None:
         return CompiledPolicy((), False, False)
     variables = parsed.get("Version") == VARIABLES_VERSION
     compiled: list[CompiledStatement] = []
     for index, statement in enumerate(_statements(parsed)):
-        if isinstance(statement, dict):
+        if not isinstance(statement, dict):
+            continue
+        if cache is None:
             built = _compile_statement(index, statement, catalog, variables=variables)
-            if built is not None:
-                compiled.append(built)
+        else:
+            key = (b"v" if variables else b"-") + orjson.dumps(
+                statement, option=orjson.OPT_SORT_KEYS
+            )
+            if key in cache:
+                built = cache[key]
+                if built is not None and built.index != index:
+                    built = replace(built, index=index)
+            else:
+                built = cache[key] = _compile_statement(
+                    index, statement, catalog, variables=variables
+                )
+        if built is not None:
+            compiled.append(built)
     return CompiledPolicy(
         tuple(compiled),
         any(s.principal_dependent for s in compiled),
