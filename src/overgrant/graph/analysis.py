@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from overgrant.fileio import gc_paused
 from overgrant.graph.build import PermissionGraph
 from overgrant.graph.edges import AttackEdge
 from overgrant.graph.nodes import NodeKey, NodeKind, node_key
@@ -44,6 +45,20 @@ def exposures(
     identities are named; for the whole estate it counts them. ``attack`` is the graph's
     attack projection when the caller has built it already.
     """
+    with gc_paused():  # many small acyclic objects: see build_graph
+        return _exposures(
+            permission_graph, inventory, identities, max_hops, only_with_paths, attack
+        )
+
+
+def _exposures(
+    permission_graph: PermissionGraph,
+    inventory: Inventory,
+    identities: Sequence[IdentityId] | None,
+    max_hops: int,
+    only_with_paths: bool,
+    attack: AttackGraph | None,
+) -> list[IdentityExposure]:
     attack = attack or AttackGraph(permission_graph)
     by_id = {i.id: i for i in inventory.identities}
     sources: Sequence[NodeKey]

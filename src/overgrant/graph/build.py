@@ -13,6 +13,7 @@ from typing import Protocol
 
 import networkx as nx
 
+from overgrant.fileio import gc_paused
 from overgrant.graph.edges import AttackEdge
 from overgrant.graph.nodes import EdgeKind, NodeKey, NodeKind, node_key, split_key
 from overgrant.model import Cloud, Inventory
@@ -125,11 +126,14 @@ def build_graph(inventory: Inventory, analyzers: Mapping[Cloud, CloudAnalyzer]) 
 
     Clouds without an analyzer contribute structure only.
     """
-    graph = nx.MultiDiGraph()
-    _add_structure(graph, inventory)
-    for analyzer in analyzers.values():
-        for edge in analyzer.attack_edges(inventory):
-            _add_attack_edge(graph, edge)
+    # The graph and the analyzers' caches are hundreds of thousands of small objects without
+    # cycles to free: the cyclic collector's passes over them took a quarter of the time.
+    with gc_paused():
+        graph = nx.MultiDiGraph()
+        _add_structure(graph, inventory)
+        for analyzer in analyzers.values():
+            for edge in analyzer.attack_edges(inventory):
+                _add_attack_edge(graph, edge)
     return PermissionGraph(graph)
 
 
