@@ -14,8 +14,8 @@ import pytest
 from markdown_it import MarkdownIt
 
 from overgrant.findings import Finding, Severity
+from overgrant.markdown_text import md, md_html
 from overgrant.report.markdown import COMMENT_MARKER, GITHUB_COMMENT_LIMIT, scan_to_markdown
-from overgrant.report.markdown_text import md, md_html
 from tests.report.dom import Dom, parse
 from tests.report.scans import (
     DEPLOY,

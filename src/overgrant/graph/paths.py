@@ -89,6 +89,7 @@ class AttackGraph:
         self._admin_distance: dict[int, dict[str, int]] = {}
         self._useful: dict[tuple[str, int], list[tuple[str, int]]] = {}
         self._onward_cache: dict[tuple[str, int], list[str]] = {}
+        self._collapsed: dict[tuple[str, ...], AttackEdge] = {}
 
     def best(self, source: str, target: str) -> AttackEdge:
         edge: AttackEdge = self.view.edges[source, target]["best"]
@@ -176,12 +177,19 @@ class AttackGraph:
                 hops.append(chain[0])
                 node = following
                 continue
+            through = [following]
             while following in self.hubs:  # on to the member, through any further hubs
                 after = next_hop[following]
                 if after in self.hubs:
                     chain.append(self.best(following, after))
+                    through.append(after)
                 following = after
-            hops.append(_through_hub(chain, following))
+            # Many paths share a hop through a hub: each is drawn once.
+            key = (node, *through, following)
+            hop = self._collapsed.get(key)
+            if hop is None:
+                hop = self._collapsed[key] = _through_hub(chain, following)
+            hops.append(hop)
             node = following
         return AttackPath(source=NodeKey(source), target=target, hops=tuple(hops))
 

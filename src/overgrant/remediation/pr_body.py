@@ -17,8 +17,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from overgrant.codec import format_datetime
+from overgrant.markdown_text import code_block, md, md_html
 from overgrant.model import Cloud
-from overgrant.remediation.markdown_text import code_block, md_html, md_text
 from overgrant.remediation.plan import (
     IdentityPlan,
     PlanStatus,
@@ -121,13 +121,13 @@ def _summary_row(plan: IdentityPlan) -> str:
     else:
         sizes = removed = "–"
     return (
-        f"| {_who(plan)} | {md_text(plan.account)} | {STATUS_LABELS[plan.status]} | {sizes} "
+        f"| {_who(plan)} | {md(plan.account)} | {STATUS_LABELS[plan.status]} | {sizes} "
         f"| {removed} | {_window(plan)} | {_proof_cell(plan.proof)} |\n"
     )
 
 
 def _who(plan: IdentityPlan) -> str:
-    return f"{md_text(plan.kind)} {md_text(plan.name)}"
+    return f"{md(plan.kind)} {md(plan.name)}"
 
 
 def _window(plan: IdentityPlan) -> str:
@@ -150,9 +150,7 @@ def _how_to_apply(plan: RemediationPlan, programs_root: str) -> str:
     accounts = sorted({p.account for p in plan.proposed})
     if not accounts:
         return "Nothing is proposed, so this pull request changes no program.\n\n"
-    folders = ", ".join(
-        md_text(f"{programs_root}/{program_directory(Cloud.AWS, a)}") for a in accounts
-    )
+    folders = ", ".join(md(f"{programs_root}/{program_directory(Cloud.AWS, a)}") for a in accounts)
     return (
         "### How to apply\n\n"
         f"One Pulumi program per account ({folders}). In each folder run `pulumi preview "
@@ -163,14 +161,14 @@ def _how_to_apply(plan: RemediationPlan, programs_root: str) -> str:
 
 
 def _identity_section(plan: IdentityPlan, programs_root: str, *, detailed: bool) -> str:
-    parts = [f"### {_who(plan)} · {md_text(plan.account)}\n\n"]
+    parts = [f"### {_who(plan)} · {md(plan.account)}\n\n"]
     if plan.summary:
-        parts.append(f"{md_text(plan.summary, 500)}\n\n")
+        parts.append(f"{md(plan.summary, 500)}\n\n")
     replaced = ", ".join(
-        f"{md_text(r.name)} ({'managed, detached' if r.managed else 'inline, deleted'})"
+        f"{md(r.name)} ({'managed, detached' if r.managed else 'inline, deleted'})"
         for r in plan.replaces
     )
-    new = ", ".join(md_text(p.name) for p in plan.new_policies)
+    new = ", ".join(md(p.name) for p in plan.new_policies)
     parts.append(f"**Replaces:** {replaced or 'nothing'}. **New:** {new or 'none'}.\n\n")
     parts.append(_removed(plan, detailed=detailed))
     parts.append(_retained(plan))
@@ -199,7 +197,7 @@ def _removed(plan: IdentityPlan, *, detailed: bool) -> str:
     )
     whole_actions = {f"{service}:*" for service in whole}
     if whole:
-        names = ", ".join(md_text(s) for s in whole[:MAX_WHOLE_SERVICES])
+        names = ", ".join(md(s) for s in whole[:MAX_WHOLE_SERVICES])
         more = (
             f" and {len(whole) - MAX_WHOLE_SERVICES:,} more"
             if len(whole) > MAX_WHOLE_SERVICES
@@ -224,8 +222,8 @@ def _by_service(removals: Sequence[Removal], *, partial: bool) -> str:
         "| service | removed | for example |\n|---|---:|---|\n",
     ]
     for service, actions in ranked[:MAX_SERVICES]:
-        examples = ", ".join(md_text(a) for a in sorted(set(actions))[:3])
-        lines.append(f"| {md_text(service)} | {len(actions):,} | {examples} |\n")
+        examples = ", ".join(md(a) for a in sorted(set(actions))[:3])
+        lines.append(f"| {md(service)} | {len(actions):,} | {examples} |\n")
     if len(ranked) > MAX_SERVICES:
         rest = sum(len(a) for _, a in ranked[MAX_SERVICES:])
         lines.append(f"| … {len(ranked) - MAX_SERVICES} more services | {rest:,} | |\n")
@@ -234,8 +232,8 @@ def _by_service(removals: Sequence[Removal], *, partial: bool) -> str:
 
 def _removal_details(plan: IdentityPlan) -> str:
     rows = [
-        f"| {md_text(r.action)} | {md_text(r.resource)} | "
-        f"{md_text(', '.join(r.granted_by)) or '–'} | {md_text(r.reason, 300)} |\n"
+        f"| {md(r.action)} | {md(r.resource)} | "
+        f"{md(', '.join(r.granted_by)) or '–'} | {md(r.reason, 300)} |\n"
         for r in plan.removed[:MAX_DETAIL_ROWS]
     ]
     more = len(plan.removed) - len(rows)
@@ -258,15 +256,15 @@ def _retained(plan: IdentityPlan) -> str:
         "(never removed for lack of evidence):\n\n"
     ]
     for retention in plan.retained[:MAX_LISTED]:
-        where = "" if retention.resource == "*" else f" on {md_text(retention.resource)}"
-        lines.append(f"- {md_text(retention.action)}{where}: {md_text(retention.reason, 300)}\n")
+        where = "" if retention.resource == "*" else f" on {md(retention.resource)}"
+        lines.append(f"- {md(retention.action)}{where}: {md(retention.reason, 300)}\n")
     if len(plan.retained) > MAX_LISTED:
         lines.append(f"- … and {len(plan.retained) - MAX_LISTED:,} more\n")
     return "".join(lines) + "\n"
 
 
 def _evidence(plan: IdentityPlan) -> str:
-    sources = ", ".join(md_text(s) for s in plan.evidence_sources) or "none named"
+    sources = ", ".join(md(s) for s in plan.evidence_sources) or "none named"
     return (
         f"**Evidence:** {sources}; window {_window(plan)}; {plan.used_calls:,} distinct "
         f"{_plural(plan.used_calls, 'call')} (action and resource) observed.\n\n"
@@ -287,7 +285,7 @@ def _proof(proof: Proof | None) -> str:
 
 
 def _failures(proof: Proof) -> str:
-    lines = [f"- {md_text(f, 300)}\n" for f in proof.failures[:MAX_LISTED]]
+    lines = [f"- {md(f, 300)}\n" for f in proof.failures[:MAX_LISTED]]
     if len(proof.failures) > MAX_LISTED:
         lines.append(f"- … and {len(proof.failures) - MAX_LISTED:,} more\n")
     return "".join(lines) + ("\n" if lines else "")
@@ -315,9 +313,9 @@ def _not_proposed(plans: Sequence[IdentityPlan]) -> str:
         return ""
     lines = ["### Nothing proposed\n\n"]
     for plan in others[:MAX_TABLE_ROWS]:
-        reason = md_text(plan.summary, 300) if plan.summary else "no reason recorded"
+        reason = md(plan.summary, 300) if plan.summary else "no reason recorded"
         lines.append(
-            f"- {STATUS_LABELS[plan.status]}: {_who(plan)} ({md_text(plan.account)}): {reason}\n"
+            f"- {STATUS_LABELS[plan.status]}: {_who(plan)} ({md(plan.account)}): {reason}\n"
         )
         if plan.status is PlanStatus.PROOF_FAILED and plan.proof is not None:
             lines += [f"  {line}\n" for line in _failures(plan.proof).splitlines() if line]
@@ -330,7 +328,7 @@ def _limits(plan: RemediationPlan) -> str:
     parts: list[str] = []
     if plan.blind_spots:
         spots = list(dict.fromkeys(plan.blind_spots))
-        listed = ", ".join(md_text(s) for s in spots[:MAX_LISTED])
+        listed = ", ".join(md(s) for s in spots[:MAX_LISTED])
         more = f" and {len(spots) - MAX_LISTED:,} more" if len(spots) > MAX_LISTED else ""
         parts.append(
             "### What the evidence cannot show\n\n"
@@ -338,7 +336,7 @@ def _limits(plan: RemediationPlan) -> str:
         )
     if plan.notes:
         parts.append("### Notes\n\n")
-        parts += [f"- {md_text(n, 300)}\n" for n in plan.notes[:MAX_LISTED]]
+        parts += [f"- {md(n, 300)}\n" for n in plan.notes[:MAX_LISTED]]
         parts.append("\n")
     return "".join(parts)
 

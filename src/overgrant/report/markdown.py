@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from overgrant.baseline import FindingDiff
 from overgrant.findings import Finding, PathHop, Severity
+from overgrant.markdown_text import md, md_html
 from overgrant.policies.result import ScanResult
 from overgrant.report.findings_common import (
     SEVERITIES,
@@ -33,7 +34,6 @@ from overgrant.report.findings_common import (
     statement_phrase,
     worst_path_findings,
 )
-from overgrant.report.markdown_text import md, md_html
 
 COMMENT_MARKER = "<!-- overgrant-report -->"
 GITHUB_COMMENT_LIMIT = 65_536

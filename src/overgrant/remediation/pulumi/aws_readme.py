@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from overgrant.remediation.markdown_text import code_block, md_text
+from overgrant.markdown_text import code_block, md
 from overgrant.remediation.plan import IdentityPlan
 from overgrant.remediation.pulumi.aws_comments import proof_sentence, removed_actions
 from overgrant.remediation.pulumi.aws_rollback import rollback_commands
@@ -87,15 +87,15 @@ def _rollback(items: Sequence[IdentityPlan], program_path: str) -> str:
 
 def _identity_section(item: IdentityPlan) -> str:
     replaced = ", ".join(
-        f"{md_text(r.name)} ({'detached' if r.managed else 'deleted'})" for r in item.replaces
+        f"{md(r.name)} ({'detached' if r.managed else 'deleted'})" for r in item.replaces
     )
-    new = ", ".join(md_text(p.name) for p in item.new_policies)
+    new = ", ".join(md(p.name) for p in item.new_policies)
     lines = [
-        f"### {md_text(item.kind)} {md_text(item.name)}\n",
+        f"### {md(item.kind)} {md(item.name)}\n",
         f"- New policies: {new or 'none'}",
         f"- Replaces: {replaced or 'nothing'}",
         f"- Permissions: {item.granted_actions:,} actions today, {item.kept_actions:,} after, "
         f"{removed_actions(item):,} removed; {len(item.retained):,} kept without observed use",
-        f"- {md_text(proof_sentence(item.proof), 400)}",
+        f"- {md(proof_sentence(item.proof), 400)}",
     ]
     return "\n".join(lines) + "\n\n"

@@ -1,4 +1,5 @@
-"""Making cloud-supplied text safe inside GitHub Markdown and the HTML it allows.
+"""Making cloud-supplied text safe inside GitHub Markdown and the HTML it allows (PR comments,
+pull request bodies, generated READMEs).
 
 A role, policy or account name comes from whoever controls the cloud account. In a pull-request
 comment such a name must read as written and never become markup: a ``|`` would split a table
@@ -42,3 +43,10 @@ def md(text: str, limit: int = _SAFE_CHARS) -> str:
 def md_html(text: str, limit: int = _SAFE_CHARS) -> str:
     """Text inside raw HTML such as ``<summary>``: Markdown is not parsed there, only entities."""
     return html.escape(clip(one_line(text), limit), quote=True)
+
+
+def code_block(text: str, language: str = "") -> str:
+    """A fenced code block that its content cannot close (the fence outgrows any backtick run)."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{text}\n{fence}\n"
