@@ -324,7 +324,7 @@ class AwsTrustAnalyzer:
         )
         self._in_class: set[str] = set()
         self._rules: dict[str, tuple[ResourceRule, ...]] = {}
-        self._uniform_pattern: dict[tuple[str, str], bool] = {}
+        self._pattern_cover: dict[tuple[str, str], str] = {}
 
     def _may_assume_anything(self, identity: IdentityId) -> bool:
         """Cheap pruning: does any identity policy allow sts:AssumeRole at all?"""
@@ -346,33 +346,40 @@ class AwsTrustAnalyzer:
             )
         return known
 
-    def _alike_on(self, identity: IdentityId, key: str, roles: Sequence[str]) -> bool:
-        """Whether every statement of the identity on sts:AssumeRole is decided and names all
-        of ``roles`` (the group ``key``) or none of them, matched as the evaluator matches."""
+    def _coverage(self, identity: IdentityId, key: str, roles: Sequence[str]) -> str:
+        """How the identity's statements on sts:AssumeRole treat a group's roles (``key``):
+        ``"none-allow"`` when each is decided and names all of them or none and no Allow
+        names any, ``"alike"`` when each names all of them or none, else ``"mixed"``."""
         rules = self._rules.get(identity)
         if rules is None:
             rules = self._rules[identity] = self._evaluator.effective(identity).resources(
                 ASSUME_ROLE
             )
+        allows_any = False
         for rule in rules:
             if rule.negated or rule.conditional:
-                return False
-            if not all(self._splits_none(p, key, roles) for p in rule.patterns if p != "*"):
-                return False
-        return True
+                return "mixed"
+            for pattern in rule.patterns:
+                covered = "all" if pattern == "*" else self._covers(pattern, key, roles)
+                if covered == "some":
+                    return "mixed"
+                if covered == "all" and rule.effect is Effect.ALLOW and rule.source == "identity":
+                    allows_any = True
+        return "alike" if allows_any else "none-allow"
 
-    def _splits_none(self, pattern: str, key: str, roles: Sequence[str]) -> bool:
-        """Whether ``pattern`` matches all of a group's roles or none (cached per group)."""
-        known = self._uniform_pattern.get((pattern, key))
+    def _covers(self, pattern: str, key: str, roles: Sequence[str]) -> str:
+        """``"all"``, ``"none"`` or ``"some"`` of a group's roles ``pattern`` matches (cached
+        per group, matched as the evaluator matches resources)."""
+        known = self._pattern_cover.get((pattern, key))
         if known is None:
             pieces = static_pieces(parse_template(pattern, variables=False))
             if pieces is None:
-                known = False
+                known = "some"
             else:
                 glob = compile_pieces(pieces, arn=True)
                 hits = sum(1 for r in roles if glob.matches(r))
-                known = hits in (0, len(roles))
-            self._uniform_pattern[(pattern, key)] = known
+                known = "none" if hits == 0 else "all" if hits == len(roles) else "some"
+            self._pattern_cover[(pattern, key)] = known
         return known
 
     def edges(self, roles: Iterable[Identity]) -> Iterator[TrustEdge]:
@@ -422,14 +429,16 @@ class AwsTrustAnalyzer:
         # are decided once for the group too (on their own, not as a class).
         roles = [r.id for r, _ in members]
         chosen = {c.id for c in alike}
-        alike += [
-            c
-            for c in callers
-            if shared
-            and c.id in one_by_one
-            and c.id not in chosen
-            and self._alike_on(c.id, group.key, roles)
-        ]
+        for caller in callers:
+            if caller.id not in one_by_one or caller.id in chosen:
+                continue
+            coverage = self._coverage(caller.id, group.key, roles)
+            if coverage == "none-allow" and caller.container != group.account:
+                # Across accounts the caller's own policies must allow, and none names these
+                # roles (IAM User Guide: cross-account policy evaluation logic).
+                one_by_one.pop(caller.id)
+            elif coverage != "mixed" and shared:
+                alike.append(caller)
         # Each caller is decided on one member that is not itself, all callers of a member at
         # once (policies that read nothing about the caller are evaluated once).
         first = members[0]

@@ -25,6 +25,7 @@ from overgrant.graph.effective.aws_decide import Memo, decide
 from overgrant.graph.effective.aws_effective import (
     EffectivePermissions,
     ResourceRule,
+    RuleCache,
     SetCache,
     effective_sets,
 )
@@ -67,6 +68,7 @@ class AwsEvaluator:
         # Computed once per identity (the escalation search, trust analysis and rules all ask);
         # recomputed only if actions registered since have grown the catalog.
         self._effective: dict[str, EffectivePermissions] = {}
+        self._rules: RuleCache = {}
 
     @property
     def catalog(self) -> AwsCatalog:
@@ -180,6 +182,7 @@ class AwsEvaluator:
             catalog=self._catalog,
             principal=principal,
             context=context,
+            shared=self._rules,
         )
         return found
 

@@ -195,6 +195,10 @@ class ResourceRule:
     statement: StatementRef
 
 
+RuleCache = dict[tuple[str, str, str], tuple["ResourceRule", ...]]
+"""Resource rules by (source, permission set, lower-cased action)."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EffectivePermissions:
     """What one identity may do, as action sets over the catalog, with resource detail."""
@@ -209,6 +213,8 @@ class EffectivePermissions:
     catalog: AwsCatalog = field(repr=False, compare=False)
     principal: Principal = field(repr=False, compare=False)
     context: RequestContext = field(repr=False, compare=False)
+    shared: RuleCache | None = field(default=None, repr=False, compare=False)
+    """Rules of policies that read nothing about the principal, kept across identities."""
 
     @property
     def sources(self) -> tuple[tuple[str, PolicyRef], ...]:
@@ -247,12 +253,33 @@ class EffectivePermissions:
         lowered = action.lower()
         rules: list[ResourceRule] = []
         for source, (set_id, policy) in self.sources:
-            for statement in policy.statements:
-                if action_matches(statement, index, lowered):
-                    rule = self._rule(source, set_id, statement)
-                    if rule is not None:
-                        rules.append(rule)
+            key = (source, set_id, lowered)
+            if self.shared is not None and not policy.principal_dependent:
+                known = self.shared.get(key)
+                if known is None:
+                    known = self.shared[key] = self._policy_rules(
+                        source, set_id, policy, index, lowered
+                    )
+                rules.extend(known)
+            else:
+                rules.extend(self._policy_rules(source, set_id, policy, index, lowered))
         return tuple(rules)
+
+    def _policy_rules(
+        self,
+        source: str,
+        set_id: PermissionSetId,
+        policy: CompiledPolicy,
+        index: int | None,
+        lowered: str,
+    ) -> tuple[ResourceRule, ...]:
+        found: list[ResourceRule] = []
+        for statement in policy.statements:
+            if action_matches(statement, index, lowered):
+                rule = self._rule(source, set_id, statement)
+                if rule is not None:
+                    found.append(rule)
+        return tuple(found)
 
     def _rule(
         self, source: str, set_id: PermissionSetId, statement: CompiledStatement
