@@ -47,7 +47,10 @@ def test_every_proposal_on_the_sample_is_proven(sample_plan: RemediationPlan) ->
         assert plan.kept_actions < plan.granted_actions
     by_name = {(p.account, p.name): p for p in sample_plan.plans}
     admin = by_name[("222222222222", "data-pipeline")]
-    assert admin.granted_actions > 10_000 and admin.kept_actions < 100
+    assert admin.granted_actions > 10_000 and admin.kept_actions < 200
+    # What CloudTrail cannot show is kept and flagged, never removed for lack of evidence.
+    retained = {r.action for r in admin.retained}
+    assert {"execute-api:Invoke", "iam:PassRole", "rds-db:connect"} <= retained
     # Account 444444444444 has no trail: nothing is proposed there.
     assert by_name[("444444444444", "security-audit")].status is PlanStatus.NO_EVIDENCE
     # Account 111111111111 has only days of trail: nothing is removed, everything is flagged.
