@@ -112,6 +112,22 @@ class AttackGraph:
                 )
         return found
 
+    def reached_through_hubs(self, source: str) -> set[str]:
+        """The nodes ``source`` reaches in one hop through hubs (the members behind them)."""
+        found: set[str] = set()
+        pending = [n for n in self.view.successors(source) if n in self.hubs]
+        seen = set(pending)
+        while pending:
+            hub = pending.pop()
+            for after in self.view.successors(hub):
+                if after in self.hubs:
+                    if after not in seen:
+                        seen.add(after)
+                        pending.append(after)
+                elif after != source:
+                    found.add(after)
+        return found
+
     def _hub_chains(self, hub: str, target: str, depth: int = 3) -> list[list[AttackEdge]]:
         """The best edges of each way from ``hub`` through hubs only to ``target``."""
         if self.view.has_edge(hub, target):

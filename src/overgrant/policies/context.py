@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from overgrant.graph.analysis import IdentityExposure, exposures
 from overgrant.graph.build import CloudAnalyzer, PermissionGraph, build_graph
 from overgrant.graph.edges import AttackEdge
-from overgrant.graph.nodes import EdgeKind
+from overgrant.graph.nodes import HUBS, EdgeKind, NodeKind, split_key
 from overgrant.graph.paths import DEFAULT_MAX_HOPS, AttackGraph
 from overgrant.model import Cloud, Credential, Identity, IdentityId, IdentityKind, Inventory
 from overgrant.policies.clouds import (
@@ -64,6 +64,7 @@ class ScanContext:
         self._exposures: dict[IdentityId, IdentityExposure] | None = None
         self._trust: tuple[AttackEdge, ...] | None = None
         self._attack: AttackGraph | None = None
+        self._trust_through_hubs: tuple[AttackEdge, ...] | None = None
 
     @classmethod
     def build(
@@ -158,13 +159,34 @@ class ScanContext:
             self._exposures = {e.identity.id: e for e in found}
         return self._exposures
 
-    def trust_edges(self) -> Sequence[AttackEdge]:
-        """Every ``can_assume`` edge: who (inside or outside the estate) can become which role."""
+    def trust_edges(self, *, through_hubs: bool = False) -> Sequence[AttackEdge]:
+        """Every ``can_assume`` edge: who (inside or outside the estate) can become which role.
+
+        Edges into hubs (delegation decided once for a set of roles or of callers) are drawn
+        to each role when ``through_hubs`` is set, as identity-to-role edges; otherwise only
+        the edges that name a role directly are returned (every risk flag sits on those: they
+        come from external accounts, anyone and identity providers).
+        """
         if self._trust is None:
             self._trust = tuple(
                 e for e in self.graph.attack_edges() if e.kind is EdgeKind.CAN_ASSUME
             )
-        return self._trust
+        if not through_hubs:
+            return tuple(e for e in self._trust if not _touches_hub(e))
+        if self._trust_through_hubs is None:
+            attack = self.attack_graph()
+            drawn = [e for e in self._trust if not _touches_hub(e)]
+            for source in sorted({e.source for e in self._trust if _into_hub(e)}):
+                if split_key(source)[0] is not NodeKind.IDENTITY:
+                    continue
+                for role in sorted(attack.reached_through_hubs(source)):
+                    drawn.extend(
+                        e
+                        for e in attack.alternatives(source, role)
+                        if e.kind is EdgeKind.CAN_ASSUME
+                    )
+            self._trust_through_hubs = tuple(drawn)
+        return self._trust_through_hubs
 
     def attack_graph(self) -> AttackGraph:
         """The graph's attack projection, built once."""
@@ -176,3 +198,11 @@ class ScanContext:
         """Every attack edge from ``source`` to ``target`` that is not denied: the alternatives
         of one hop (an attack path shows only the best of them)."""
         return tuple(self.attack_graph().alternatives(source, target))
+
+
+def _into_hub(edge: AttackEdge) -> bool:
+    return split_key(edge.target)[0] in HUBS
+
+
+def _touches_hub(edge: AttackEdge) -> bool:
+    return _into_hub(edge) or split_key(edge.source)[0] in HUBS

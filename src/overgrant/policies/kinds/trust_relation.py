@@ -65,7 +65,8 @@ def detect(context: ScanContext, params: Params) -> Iterator[Match | Limitation]
     risks = strings(params, "risks")
     sources = strings(params, "sources")
     conditional = flag(params, "include_conditional", True)
-    for edge in sorted(context.trust_edges(), key=lambda e: (e.target, e.source, e.method)):
+    edges = context.trust_edges(through_hubs="identity" in sources)
+    for edge in sorted(edges, key=lambda e: (e.target, e.source, e.method)):
         if not conditional and edge.outcome is not Outcome.ALLOWED:
             continue
         found = _wanted(edge, risks, sources)
