@@ -3,11 +3,12 @@ and one action more than today makes it fail."""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from overgrant.catalogs.aws import AwsCatalog
 from overgrant.graph.effective.aws import AwsEvaluator, Outcome
+from overgrant.graph.effective.decision import Decision, Effect
 from overgrant.model import IdentityId, Inventory, JsonValue, PermissionSetId
 from overgrant.remediation.aws import plan_aws
 from overgrant.remediation.minimize.lookup import InventoryLookup
@@ -101,6 +102,12 @@ def _plan(
     return role, inventory, evaluator, plan.plans[0], allowed
 
 
+def _explicitly_denied(decision: Decision) -> bool:
+    return decision.reason.startswith("explicit deny") or any(
+        ref.effect is Effect.DENY for ref in decision.statements
+    )
+
+
 SETTINGS = settings(
     max_examples=60,
     deadline=None,
@@ -108,8 +115,33 @@ SETTINGS = settings(
 )
 
 
+# Found by this test: a call with no resource allowed unconditionally by a NotResource
+# statement must not be kept only under a conditional statement that covers every resource.
+_NOT_RESOURCE_BESIDE_CONDITIONAL = [
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "NotAction": ["s3:GetObject"],
+                "Resource": ["*"],
+                "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}},
+            },
+            {
+                "Effect": "Allow",
+                "NotAction": ["s3:GetObject"],
+                "NotResource": ["arn:aws:s3:::data"],
+            },
+        ],
+    }
+]
+
+
 @SETTINGS
 @given(documents=policies, drawn=calls, data_events=st.booleans())
+@example(
+    documents=_NOT_RESOURCE_BESIDE_CONDITIONAL, drawn=[("s3:PutObject", "*")], data_events=False
+)
 def test_minimized_policy_always_passes_the_proof(
     catalog: AwsCatalog,
     documents: list[dict[str, JsonValue]],
@@ -135,7 +167,14 @@ def test_one_action_more_than_today_fails_the_proof(
     role, inventory, evaluator, plan, _ = _plan(catalog, documents, drawn, data_events)
     assume(plan.status is PlanStatus.PROPOSED)
     effective = evaluator.effective(role)
-    extra = [a for a in OUTSIDE if effective.outcome(a) is Outcome.DENIED]
+    # An action denied today for want of an Allow: one a blanket Deny (carried over into the
+    # new policy) refuses would not widen anything, whatever the document says.
+    extra = [
+        a
+        for a in OUTSIDE
+        if effective.outcome(a) is Outcome.DENIED
+        and not _explicitly_denied(evaluator.decide(role, a, "*"))
+    ]
     assume(extra)
     first = plan.new_policies[0]
     assert isinstance(first.document, dict) and isinstance(first.document["Statement"], list)

@@ -69,13 +69,16 @@ def _keep_call(
     lowered, index = action.lower(), catalog.index_of(action)
     if resource == "*":
         # The event named no resource: keep the action on whatever the granting statements
-        # name (every resource if one of them covers all).
+        # name (every resource if one of them covers all without a condition; a conditional
+        # one alone would turn today's allow into "conditional").
         granting = [
             s
             for s in statements
             if action_matches(s.compiled, index, lowered) and _condition_possible(s, context)
         ]
-        covering = [s for s in granting if s.compiled.covers_all_resources]
+        covering = [
+            s for s in granting if s.compiled.covers_all_resources and s.compiled.condition is None
+        ]
         for statement in covering or granting:
             kept.use_whole(action, statement)
         return bool(granting)
