@@ -217,3 +217,71 @@ def test_a_trust_naming_a_missing_role_is_not_delegation_to_its_account(
     assert {e.source for e in found if e.into_class is not None} == {
         f"identity:{c}" for c in callers
     }
+
+
+def _expanded(found: list[TrustEdge]) -> set[tuple[str, str, Outcome]]:
+    """Every (caller, role, outcome) the edges stand for, hubs drawn out to their members."""
+    classes: dict[str, set[str]] = {}
+    for e in found:
+        if e.into_class is not None:
+            classes.setdefault(e.into_class.key, set()).add(e.source)
+    pairs: set[tuple[str, str, Outcome]] = set()
+    for e in found:
+        if e.into_class is not None:
+            continue
+        callers = (
+            classes.get(e.source.partition(":")[2], set())
+            if e.source.startswith("caller_group:")
+            else {e.source}
+        )
+        roles = e.group.members if e.group is not None else (e.role,)
+        pairs |= {(c, r, e.outcome) for c in callers for r in roles if c != f"identity:{r}"}
+    return {p for p in pairs if p[0].startswith("identity:")}
+
+
+def test_hubs_stand_for_exactly_the_decisions_of_every_pair(catalog: AwsCatalog) -> None:
+    """Drawn out through their hubs, the trust edges are exactly the evaluator's decision on
+    every (caller, role) pair: alike callers, callers naming some roles, callers denied,
+    cross-account and same-account delegation, trust to anyone under a condition."""
+    estate = Estate()
+    ec2 = trust_service("ec2.amazonaws.com")
+    callers = [
+        estate.role(B, "ci-a", ec2, doc(allow("sts:AssumeRole"))),
+        estate.role(B, "ci-b", ec2, doc(allow("sts:AssumeRole"))),
+        estate.role(B, "narrow", ec2, doc(allow("sts:AssumeRole", f"arn:aws:iam::{A}:role/d-0"))),
+        estate.role(B, "home-only", ec2, doc(allow("sts:AssumeRole", f"arn:aws:iam::{B}:role/*"))),
+        estate.role(
+            B,
+            "denied",
+            ec2,
+            doc(
+                allow("sts:AssumeRole"),
+                {
+                    "Effect": "Deny",
+                    "Action": "sts:AssumeRole",
+                    "Resource": f"arn:aws:iam::{A}:role/d-1",
+                },
+            ),
+        ),
+        estate.role(A, "local", ec2, doc(allow("sts:AssumeRole"))),
+    ]
+    for n in range(3):
+        estate.role(A, f"d-{n}", trust_aws(f"arn:aws:iam::{B}:root"))
+        estate.role(B, f"h-{n}", trust_aws(f"arn:aws:iam::{B}:root"))
+        estate.role(A, f"any-{n}", trust_aws("*", {"StringEquals": {"aws:PrincipalAccount": B}}))
+    estate.role(A, "named", trust_aws(callers[0]))
+    inventory = estate.inventory()
+    evaluator = AwsEvaluator(inventory, catalog)
+    expected = set()
+    roles = [i for i in inventory.identities if i.kind.value == "role"]
+    for caller in (i for i in inventory.identities if i.kind.value in ("role", "user")):
+        for role in roles:
+            if caller.id == role.id:
+                continue
+            decision = evaluator.decide(caller.id, "sts:AssumeRole", role.id)
+            if decision.outcome is not Outcome.DENIED:
+                expected.add((f"identity:{caller.id}", role.id, decision.outcome))
+    found = edges(inventory, catalog)
+    assert any(e.into_class is not None for e in found)  # hubs are really used here
+    assert any(e.group is not None for e in found)
+    assert _expanded(found) == expected

@@ -309,7 +309,6 @@ class AwsTrustAnalyzer:
                 self._principals[identity.id] = identity
                 self._by_account[identity.container].append(identity)
         self._can_call_assume: dict[str, bool] = {}
-        self._uniform_caller: dict[str, bool] = {}
         rcps = {
             p.permission_set
             for p in inventory.scope_policies
@@ -334,29 +333,29 @@ class AwsTrustAnalyzer:
             known = self._can_call_assume[identity] = outcome is not Outcome.DENIED
         return known
 
-    def _calls_alike(self, identity: IdentityId) -> bool:
-        """Whether the identity's every statement on sts:AssumeRole (identity policies,
-        boundary, SCPs) names ``"*"`` and is decided: then its own side of the decision is the
-        same for every role."""
-        known = self._uniform_caller.get(identity)
-        if known is None:
-            rules = self._evaluator.effective(identity).resources("sts:AssumeRole")
-            known = self._uniform_caller[identity] = all(
-                r.patterns == ("*",) and not r.negated and not r.conditional for r in rules
-            )
-        return known
-
-    def _coverage(self, identity: IdentityId, key: str, roles: Sequence[str]) -> str:
-        """How the identity's statements on sts:AssumeRole treat a group's roles (``key``):
-        ``"none-allow"`` when each is decided and names all of them or none and no Allow
-        names any, ``"alike"`` when each names all of them or none, else ``"mixed"``."""
+    def _assume_rules(self, identity: IdentityId) -> tuple[ResourceRule, ...]:
+        """The identity's statements on sts:AssumeRole (identity, boundary, SCPs), once."""
         rules = self._rules.get(identity)
         if rules is None:
             rules = self._rules[identity] = self._evaluator.effective(identity).resources(
                 ASSUME_ROLE
             )
+        return rules
+
+    def _calls_alike(self, identity: IdentityId) -> bool:
+        """Whether the identity's every statement on sts:AssumeRole names ``"*"`` and is
+        decided: then its own side of the decision is the same for every role."""
+        return all(
+            r.patterns == ("*",) and not r.negated and not r.conditional
+            for r in self._assume_rules(identity)
+        )
+
+    def _coverage(self, identity: IdentityId, key: str, roles: Sequence[str]) -> str:
+        """How the identity's statements on sts:AssumeRole treat a group's roles (``key``):
+        ``"none-allow"`` when each is decided and names all of them or none and no Allow
+        names any, ``"alike"`` when each names all of them or none, else ``"mixed"``."""
         allows_any = False
-        for rule in rules:
+        for rule in self._assume_rules(identity):
             if rule.negated or rule.conditional:
                 return "mixed"
             for pattern in rule.patterns:
@@ -498,7 +497,7 @@ class AwsTrustAnalyzer:
 
     def _into_class(self, caller: Identity, caller_class: CallerClass) -> TrustEdge:
         """A caller's edge into its class: its own statements allowing sts:AssumeRole."""
-        rules = self._evaluator.effective(caller.id).resources(ASSUME_ROLE)
+        rules = self._assume_rules(caller.id)
         return TrustEdge(
             source=node_key(NodeKind.IDENTITY, caller.id),
             role=caller.id,

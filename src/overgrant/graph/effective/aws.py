@@ -142,19 +142,13 @@ class AwsEvaluator:
         Policies that read nothing about the principal are evaluated once for the request
         and shared across identities.
         """
-        request = self._request(action, resource)
-        target = self._index.target(resource, request.lowered.partition(":")[0])
-        extra = normalize_context(context)
-        memo: Memo = {}
-        found: list[tuple[IdentityId, Decision]] = []
-        for identity in self._index.identities.values():
-            if identity.kind is IdentityKind.GROUP:
-                continue
-            principal = self._index.principal(identity.id)
-            decision = decide(self._index, principal, request, target, extra, self._at, memo)
-            if decision.outcome is not Outcome.DENIED:
-                found.append((identity.id, decision))
-        return found
+        asking = [i.id for i in self._index.identities.values() if i.kind is not IdentityKind.GROUP]
+        decisions = self.decide_many(asking, action, resource, context)
+        return [
+            (identity, decision)
+            for identity, decision in zip(asking, decisions, strict=True)
+            if decision.outcome is not Outcome.DENIED
+        ]
 
     def effective(self, identity_id: str) -> EffectivePermissions:
         """The identity's allowed and conditionally allowed actions, as catalog action sets.
