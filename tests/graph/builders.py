@@ -44,6 +44,7 @@ class Estate:
         trust: dict[str, JsonValue],
         *policies: dict[str, JsonValue],
         nature: Nature = Nature.WORKLOAD,
+        tags: dict[str, str] | None = None,
     ) -> str:
         arn = f"arn:aws:iam::{account}:role/{name}"
         self.accounts.add(account)
@@ -66,6 +67,7 @@ class Estate:
                 container=ScopeId(account),
                 nature=nature,
                 trust_policy=trust_id,
+                tags=tags or {},
             )
         )
         for index, policy in enumerate(policies):

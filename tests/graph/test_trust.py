@@ -264,11 +264,23 @@ def test_hubs_stand_for_exactly_the_decisions_of_every_pair(catalog: AwsCatalog)
             ),
         ),
         estate.role(A, "local", ec2, doc(allow("sts:AssumeRole"))),
+        # A Deny under a condition that reads nothing of the role treats every role alike...
+        estate.role(B, "off-network", ec2, doc(allow("sts:AssumeRole"), _deny_if(OFF_NETWORK))),
+        # ...one reading the role's tags does not.
+        estate.role(B, "tag-gated", ec2, doc(allow("sts:AssumeRole"), _deny_if(PROD_ROLES))),
+        # A pattern filled from the caller's tag, and one left unfilled.
+        estate.role(B, "team-d", ec2, doc(allow("sts:AssumeRole", TEAM_ROLES)), tags={"team": "d"}),
+        estate.role(B, "no-team", ec2, doc(allow("sts:AssumeRole", TEAM_ROLES))),
+        estate.role(B, "by-source", ec2, doc(allow("sts:AssumeRole", SOURCE_ROLES))),
     ]
     for n in range(3):
-        estate.role(A, f"d-{n}", trust_aws(f"arn:aws:iam::{B}:root"))
+        tier = {"tier": "prod"} if n == 0 else None
+        estate.role(A, f"d-{n}", trust_aws(f"arn:aws:iam::{B}:root"), tags=tier)
         estate.role(B, f"h-{n}", trust_aws(f"arn:aws:iam::{B}:root"))
         estate.role(A, f"any-{n}", trust_aws("*", {"StringEquals": {"aws:PrincipalAccount": B}}))
+        # Delegation that admits only some of the account's principals.
+        ci_only = {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{B}:role/ci-*"}}
+        estate.role(A, f"ci-only-{n}", trust_aws(f"arn:aws:iam::{B}:root", ci_only))
     estate.role(A, "named", trust_aws(callers[0]))
     inventory = estate.inventory()
     evaluator = AwsEvaluator(inventory, catalog)
@@ -285,3 +297,41 @@ def test_hubs_stand_for_exactly_the_decisions_of_every_pair(catalog: AwsCatalog)
     assert any(e.into_class is not None for e in found)  # hubs are really used here
     assert any(e.group is not None for e in found)
     assert _expanded(found) == expected
+    # The caller under a condition alike for every role reaches each group through its hub.
+    off_network = f"identity:{callers[6]}"
+    from_it = [e for e in found if e.source == off_network]
+    assert from_it and all(e.group is not None for e in from_it)
+    assert all(e.outcome is Outcome.CONDITIONAL for e in from_it)
+    tag_gated = {e.role for e in found if e.source == f"identity:{callers[7]}" and not e.group}
+    assert f"arn:aws:iam::{A}:role/d-1" in tag_gated  # decided role by role
+
+
+OFF_NETWORK = {"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}}
+PROD_ROLES = {"StringEquals": {"aws:ResourceTag/tier": "prod"}}
+TEAM_ROLES = f"arn:aws:iam::{A}:role/${{aws:PrincipalTag/team}}-*"
+SOURCE_ROLES = f"arn:aws:iam::{A}:role/${{aws:SourceIdentity}}"  # unknown here: conditional
+
+
+def test_a_trust_policy_that_cannot_admit_a_caller_is_known_before_deciding(
+    catalog: AwsCatalog,
+) -> None:
+    """admitted_many answers from the trust policy alone: a condition on the caller's ARN
+    admits the CI roles and no other, whatever their own grants say."""
+    estate = Estate()
+    ec2 = trust_service("ec2.amazonaws.com")
+    ci = estate.role(B, "ci-1", ec2, doc(allow("sts:AssumeRole")))
+    other = estate.role(B, "app", ec2, doc(allow("sts:AssumeRole")))
+    ci_only = {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{B}:role/ci-*"}}
+    roles = [estate.role(A, f"r-{n}", trust_aws(f"arn:aws:iam::{B}:root", ci_only)) for n in (0, 1)]
+    locked = estate.role(A, "locked", trust_aws(f"arn:aws:iam::{EXT}:root"))
+    evaluator = AwsEvaluator(estate.inventory(), catalog)
+    for role in roles:
+        assert evaluator.admitted_many([ci, other], "sts:AssumeRole", role) == [True, False]
+        assert evaluator.decide(other, "sts:AssumeRole", role).outcome is Outcome.DENIED
+    assert evaluator.admitted_many([ci], "sts:AssumeRole", locked) == [False]
+    # Resources without a policy that must allow are never ruled out here.
+    assert evaluator.admitted_many([other], "s3:GetObject", "arn:aws:s3:::b/k") == [True]
+
+
+def _deny_if(condition: dict[str, object]) -> dict[str, object]:
+    return {"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*", "Condition": condition}

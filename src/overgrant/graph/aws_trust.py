@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from overgrant.graph.effective.aws import AwsEvaluator, ResourceRule
-from overgrant.graph.effective.aws_match import compile_pieces, parse_template, static_pieces
+from overgrant.graph.effective.aws_match import Glob, compile_pieces, parse_template, static_pieces
 from overgrant.graph.effective.decision import Effect, Outcome, StatementRef
 from overgrant.graph.nodes import NodeKey, NodeKind, node_key
 from overgrant.model import (
@@ -269,6 +269,50 @@ def _has_deny(document: JsonValue) -> bool:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Named:
+    """Whom a role's trust policy names itself (not through an account): the principals it
+    may admit without their own identity-based Allow, within the role's account."""
+
+    anyone: bool
+    arns: frozenset[str]
+    sessions: frozenset[str]
+    """Names of roles whose sessions (``assumed-role/<name>/...``) are named."""
+
+    @classmethod
+    def of(cls, document: JsonValue) -> _Named:
+        statements = document.get("Statement", []) if isinstance(document, dict) else None
+        if statements is None:
+            return cls(True, frozenset(), frozenset())  # unreadable: assume the widest
+        anyone = False
+        arns: set[str] = set()
+        sessions: set[str] = set()
+        for statement in _as_list(statements):
+            if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+                continue
+            principal = statement.get("Principal")
+            if "NotPrincipal" in statement or principal == "*":
+                anyone = True  # Allow with NotPrincipal admits all but the listed
+                continue
+            names: JsonValue = (
+                principal.get("AWS", []) if isinstance(principal, dict) else principal
+            )
+            for name in (str(n) for n in _as_list(names)):
+                resource = name.split(":", 5)[-1]
+                if "*" in name or not name.startswith("arn:"):
+                    anyone = anyone or not _names_account(name)
+                elif resource.startswith("assumed-role/"):
+                    sessions.add(resource.split("/")[1] if resource.count("/") else "")
+                else:
+                    arns.add(name)
+        return cls(anyone, frozenset(arns), frozenset(sessions))
+
+    def names(self, caller: Identity) -> bool:
+        if self.anyone or caller.id in self.arns:
+            return True
+        return caller.kind is IdentityKind.ROLE and caller.name in self.sessions
+
+
 def _names_account(principal: str) -> bool:
     """``123456789012`` or ``arn:aws:iam::123456789012:root``: delegation to the account."""
     if principal.isdigit() and len(principal) == 12:
@@ -324,6 +368,8 @@ class AwsTrustAnalyzer:
         self._in_class: set[str] = set()
         self._rules: dict[str, tuple[ResourceRule, ...]] = {}
         self._pattern_cover: dict[tuple[str, str], str] = {}
+        self._globs: dict[str, Glob | None] = {}
+        self._named: dict[str, _Named] = {}
 
     def _may_assume_anything(self, identity: IdentityId) -> bool:
         """Cheap pruning: does any identity policy allow sts:AssumeRole at all?"""
@@ -342,6 +388,59 @@ class AwsTrustAnalyzer:
             )
         return rules
 
+    def _worth_asking(self, callers: Iterable[Identity], role: Identity) -> list[Identity]:
+        """The callers the evaluator could allow into ``role``; the others are surely denied.
+
+        A caller needs an identity-based Allow on sts:AssumeRole naming the role unless the
+        role's trust names the caller itself (its ARN, a session of it, or everyone) in the same
+        account (IAM User Guide: Cross-account policy evaluation logic), and the trust policy
+        must admit it. Checking both first spares a full decision per caller and role.
+        """
+        named = self._named_by_trust(role)
+        worth = [
+            caller
+            for caller in callers
+            if (caller.container == role.container and named.names(caller))
+            or self._identity_may_allow(caller.id, role.id)
+        ]
+        # The trust policy must admit the caller too: asked per caller and trust document.
+        admitted = self._evaluator.admitted_many([c.id for c in worth], ASSUME_ROLE, role.id)
+        return [c for c, ok in zip(worth, admitted, strict=True) if ok]
+
+    def _named_by_trust(self, role: Identity) -> _Named:
+        key = role.trust_policy
+        found = self._named.get(key or "")
+        if found is None:
+            document = None if key is None else self._documents.get(key)
+            found = self._named[key or ""] = _Named.of(document)
+        return found
+
+    def _identity_may_allow(self, caller: IdentityId, role: IdentityId) -> bool:
+        """Whether an identity-based Allow on sts:AssumeRole of ``caller`` may name ``role``
+        (conditions aside: the evaluator decides those)."""
+        for rule in self._assume_rules(caller):
+            if rule.effect is not Effect.ALLOW or rule.source != "identity":
+                continue
+            if rule.negated:
+                return True  # NotResource: left to the evaluator
+            for pattern in rule.patterns:
+                glob = self._glob(pattern)
+                if glob is None or glob.matches(role):
+                    return True
+        return False
+
+    def _glob(self, pattern: str) -> Glob | None:
+        """``pattern`` compiled as the evaluator matches resources (``None``: it holds a
+        variable not filled in, so it may match anything)."""
+        if pattern in self._globs:
+            return self._globs[pattern]
+        glob = None
+        if "${" not in pattern:  # a variable left unfilled: unknown
+            pieces = static_pieces(parse_template(pattern, variables=False))
+            glob = None if pieces is None else compile_pieces(pieces, arn=True)
+        self._globs[pattern] = glob
+        return glob
+
     def _calls_alike(self, identity: IdentityId) -> bool:
         """Whether the identity's every statement on sts:AssumeRole names ``"*"`` and is
         decided: then its own side of the decision is the same for every role."""
@@ -356,7 +455,9 @@ class AwsTrustAnalyzer:
         names any, ``"alike"`` when each names all of them or none, else ``"mixed"``."""
         allows_any = False
         for rule in self._assume_rules(identity):
-            if rule.negated or rule.conditional:
+            # A condition that reads nothing of the role (aws:SourceIp on a Deny) leaves the
+            # rule alike for every role its patterns name.
+            if rule.negated or (rule.conditional and rule.reads_resource):
                 return "mixed"
             for pattern in rule.patterns:
                 covered = "all" if pattern == "*" else self._covers(pattern, key, roles)
@@ -371,11 +472,10 @@ class AwsTrustAnalyzer:
         per group, matched as the evaluator matches resources)."""
         known = self._pattern_cover.get((pattern, key))
         if known is None:
-            pieces = static_pieces(parse_template(pattern, variables=False))
-            if pieces is None:
+            glob = self._glob(pattern)
+            if glob is None:
                 known = "some"
             else:
-                glob = compile_pieces(pieces, arn=True)
                 hits = sum(1 for r in roles if glob.matches(r))
                 known = "none" if hits == 0 else "all" if hits == len(roles) else "some"
             self._pattern_cover[(pattern, key)] = known
@@ -450,7 +550,8 @@ class AwsTrustAnalyzer:
                     one_by_one.pop(candidate.id, None)
                     yield self._for_group(edge, full, role)
         for role, statement in members:
-            for _, edge in self._decide_many(list(one_by_one.values()), role, statement):
+            asking = self._worth_asking(one_by_one.values(), role)
+            for _, edge in self._decide_many(asking, role, statement):
                 if edge is not None:
                     yield edge
 
@@ -570,8 +671,7 @@ class AwsTrustAnalyzer:
                 candidates = [
                     i for i in self._by_account[account] if self._may_assume_anything(i.id)
                 ]
-            for candidate in candidates:
-                edge = self._decide(candidate, role, statement)
+            for _, edge in self._decide_many(self._worth_asking(candidates, role), role, statement):
                 if edge is not None:
                     yield edge
 
@@ -584,11 +684,6 @@ class AwsTrustAnalyzer:
         return [
             i for i in self._by_account[account] if i.kind is IdentityKind.ROLE and i.name == name
         ]
-
-    def _decide(
-        self, candidate: Identity, role: Identity, statement: _TrustStatement
-    ) -> TrustEdge | None:
-        return next(iter(self._decide_many([candidate], role, statement)))[1]
 
     def _decide_many(
         self, candidates: list[Identity], role: Identity, statement: _TrustStatement

@@ -10,8 +10,8 @@ residual network first, which dominated the run time.)
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
-from collections.abc import Callable, Collection, Iterable
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator
 
 Edge = tuple[str, str]
 
@@ -47,21 +47,30 @@ def nearest_minimum_cut(
     def room(edge: Edge) -> bool:
         return flow[edge] < 1 or (not cuttable(edge) and flow[edge] <= bound)
 
+    def steps(node: str) -> Iterator[tuple[str, bool]]:
+        for after in successors(node):
+            if room((node, after)):
+                yield after, True
+        for before in flowing_in[node]:
+            yield before, False
+
     def search() -> tuple[dict[str, tuple[str, bool]], str | None]:
+        # Depth first, taking successors in the order given (nearest a sink first): an
+        # augmenting path needs not be shortest, and diving toward a sink finds one after a
+        # few nodes where a breadth-first search would sweep everything nearer the source.
         came: dict[str, tuple[str, bool]] = {source: (source, True)}
-        queue = deque([source])
-        while queue:
-            node = queue.popleft()
-            for after in successors(node):
-                if after not in came and room((node, after)):
-                    came[after] = (node, True)
-                    if after in sinks:
+        stack = [(source, steps(source))]
+        while stack:
+            node, pending = stack[-1]
+            for after, forward in pending:
+                if after not in came:
+                    came[after] = (node, forward)
+                    if forward and after in sinks:
                         return came, after
-                    queue.append(after)
-            for before in flowing_in[node]:
-                if before not in came:
-                    came[before] = (node, False)
-                    queue.append(before)
+                    stack.append((after, steps(after)))
+                    break
+            else:
+                stack.pop()
         return came, None
 
     total = 0

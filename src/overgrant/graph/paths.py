@@ -350,7 +350,9 @@ class AttackGraph:
         key = (node, max_hops)
         found = self._onward_cache.get(key)
         if found is None:
-            found = self._onward_cache[key] = [v for v, _ in self._toward_admin(node, max_hops)]
+            # Nearest an admin node first: the cut's depth-first searches dive along these.
+            toward = sorted(self._toward_admin(node, max_hops), key=lambda pair: pair[1])
+            found = self._onward_cache[key] = [v for v, _ in toward]
         return found
 
 

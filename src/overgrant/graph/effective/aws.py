@@ -21,7 +21,7 @@ from datetime import datetime
 from overgrant.catalogs.aws import AwsCatalog
 from overgrant.fileio import gc_paused
 from overgrant.graph.effective.aws_context import ContextInput, RequestContext, normalize_context
-from overgrant.graph.effective.aws_decide import Memo, decide
+from overgrant.graph.effective.aws_decide import Memo, decide, policy_result
 from overgrant.graph.effective.aws_effective import (
     EffectivePermissions,
     ResourceRule,
@@ -30,6 +30,7 @@ from overgrant.graph.effective.aws_effective import (
     effective_sets,
 )
 from overgrant.graph.effective.aws_index import AwsIndex
+from overgrant.graph.effective.aws_policy import CompiledPolicy
 from overgrant.graph.effective.aws_statement import ActionRequest
 from overgrant.graph.effective.decision import Decision, Effect, Outcome, StatementRef
 from overgrant.model import IdentityId, IdentityKind, Inventory
@@ -69,6 +70,7 @@ class AwsEvaluator:
         # recomputed only if actions registered since have grown the catalog.
         self._effective: dict[str, EffectivePermissions] = {}
         self._rules: RuleCache = {}
+        self._admitted: dict[tuple[str, int, str], bool] = {}
 
     @property
     def catalog(self) -> AwsCatalog:
@@ -130,6 +132,39 @@ class AwsEvaluator:
             decide(self._index, self._index.principal(i), request, target, extra, self._at, memo)
             for i in identity_ids
         ]
+
+    def admitted_many(self, identity_ids: Sequence[str], action: str, resource: str) -> list[bool]:
+        """For each identity, whether the resource-based policy that must allow the request
+        (a role's trust policy for ``sts:`` actions) may allow it: ``False`` means denied
+        whatever the identity's own policies say, so callers can skip :meth:`decide`.
+
+        A trust policy must allow, directly or by naming the account, and an explicit Deny in
+        it denies (IAM User Guide: Roles terms and concepts; Policy evaluation logic). Answers
+        are kept per identity and document when the document's conditions read nothing of the
+        resource (roles with the same trust policy then cost one evaluation).
+        """
+        request = self._request(action, resource)
+        target = self._index.target(resource, request.lowered.partition(":")[0])
+        if target.policy is None or not target.mandatory:
+            return [True] * len(identity_ids)
+        compiled = target.policy[1]
+        shared = not _reads_resource(compiled)
+        found: list[bool] = []
+        for identity_id in identity_ids:
+            key = (identity_id, id(compiled), request.lowered)
+            known = self._admitted.get(key) if shared else None
+            if known is None:
+                principal = self._index.principal(identity_id)
+                context = RequestContext(principal.facts, target.facts, self._at, {})
+                result = policy_result(target.policy, request, context, principal)
+                known = result.deny.value is not True and any(
+                    v.value is not False
+                    for v in (result.allow, result.allow_session, result.allow_account)
+                )
+                if shared:
+                    self._admitted[key] = known
+            found.append(known)
+        return found
 
     def who_can(
         self,
@@ -194,3 +229,16 @@ class AwsEvaluator:
             ]
         with gc_paused():
             return {IdentityId(i): self.effective(i) for i in identity_ids}
+
+
+def _reads_resource(policy: CompiledPolicy) -> bool:
+    """Whether a policy's answer can differ between resources: a statement limited to some
+    resources, or a condition reading the resource (its tags, account or organization)."""
+    return any(
+        not statement.covers_all_resources
+        or (
+            statement.condition is not None
+            and any("resource" in k for k in statement.condition.keys)
+        )
+        for statement in policy.statements
+    )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from overgrant.graph.effective.aws_context import RequestContext
 from overgrant.graph.effective.aws_index import AwsIndex, PolicyRef, Principal, Target
@@ -38,9 +39,9 @@ Memo = dict[str, "PolicyResult"]
 """Results of principal-independent policies for one request, shared across identities."""
 
 
-@dataclass(frozen=True, slots=True)
-class PolicyResult:
-    """What one policy says about a request: its allows (by principal match) and denies."""
+class PolicyResult(NamedTuple):
+    """What one policy says about a request: its allows (by principal match) and denies
+    (a named tuple: one is built per policy and request)."""
 
     allow: Verdict = NO
     deny: Verdict = NO

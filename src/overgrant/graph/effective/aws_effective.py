@@ -193,6 +193,9 @@ class ResourceRule:
     source: str
     """``identity``, ``boundary`` or ``scp``."""
     statement: StatementRef
+    reads_resource: bool = False
+    """Whether its condition reads the request's resource (tags, account, organization), so
+    that it can apply to some resources its patterns name and not to others."""
 
 
 RuleCache = dict[tuple[str, str, str], tuple["ResourceRule", ...]]
@@ -313,4 +316,6 @@ class EffectivePermissions:
             conditional=conditional,
             source=source,
             statement=ref,
+            reads_resource=statement.condition is not None
+            and any("resource" in key for key in statement.condition.keys),
         )

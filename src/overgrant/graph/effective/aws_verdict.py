@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from overgrant.graph.effective.decision import StatementRef
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """True, false or unknown, with the statements behind it and the keys that are unknown."""
+class Verdict(NamedTuple):
+    """True, false or unknown, with the statements behind it and the keys that are unknown.
+
+    A named tuple rather than a frozen dataclass: every decision builds several, and a frozen
+    dataclass pays a guarded ``__setattr__`` per field.
+    """
 
     value: bool | None
     refs: tuple[StatementRef, ...] = ()

@@ -76,6 +76,10 @@ RESOURCE_KINDS: dict[ResourceKind, tuple[tuple[str, ...], tuple[ComputeKind, ...
 }
 
 
+_NO_TRUST = TrustFacts()
+"""What a role without a readable trust policy admits: nobody."""
+
+
 @dataclass(frozen=True, slots=True)
 class RunningAs:
     """A workload and one role that code running in it acts as."""
@@ -292,7 +296,7 @@ class Estate:
 
     def trust(self, role: IdentityId) -> TrustFacts:
         """What the role's trust policy admits (nothing when the inventory lacks it)."""
-        return self._trust.get(role, TrustFacts())
+        return self._trust.get(role, _NO_TRUST)
 
     def roles_trusting_service(self, account: ScopeId, service: str) -> list[IdentityId]:
         """Roles of the account whose trust policy lets ``service`` assume them."""
