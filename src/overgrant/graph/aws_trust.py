@@ -370,6 +370,18 @@ class AwsTrustAnalyzer:
         self._pattern_cover: dict[tuple[str, str], str] = {}
         self._globs: dict[str, Glob | None] = {}
         self._named: dict[str, _Named] = {}
+        self._assumers_of: dict[str, list[Identity]] = {}
+
+    def _assumers(self, account: str) -> list[Identity]:
+        """Principals of ``account`` (every account for :data:`ANYONE`) whose own policies
+        may allow sts:AssumeRole at all (once per account)."""
+        found = self._assumers_of.get(account)
+        if found is None:
+            pool = self._principals.values() if account == ANYONE else self._by_account[account]
+            found = self._assumers_of[account] = [
+                c for c in pool if self._may_assume_anything(c.id)
+            ]
+        return found
 
     def _may_assume_anything(self, identity: IdentityId) -> bool:
         """Cheap pruning: does any identity policy allow sts:AssumeRole at all?"""
@@ -505,15 +517,7 @@ class AwsTrustAnalyzer:
         full = TrustGroup(
             group.account, group.trusted, group.condition, tuple(r.id for r, _ in members)
         )
-        callers = [
-            c
-            for c in (
-                self._principals.values()
-                if group.trusted == ANYONE
-                else self._by_account[group.trusted]
-            )
-            if self._may_assume_anything(c.id)
-        ]
+        callers = self._assumers(group.trusted)
         shared = len(members) > 1 and not self._rcps
         alike = [c for c in callers if shared and self._calls_alike(c.id)]
         one_by_one: dict[str, Identity] = {c.id: c for c in callers}
@@ -543,6 +547,10 @@ class AwsTrustAnalyzer:
         first = members[0]
         for role, statement in members[:2]:
             asking = [c for c in alike if (c.id == first[0].id) != (role is first[0])]
+            admitted = self._evaluator.admitted_many([c.id for c in asking], ASSUME_ROLE, role.id)
+            for candidate in (c for c, ok in zip(asking, admitted, strict=True) if not ok):
+                one_by_one.pop(candidate.id, None)  # the trust cannot admit it: as denied
+            asking = [c for c, ok in zip(asking, admitted, strict=True) if ok]
             for candidate, edge in self._decide_many(asking, role, statement):
                 if edge is None:
                     one_by_one.pop(candidate.id, None)  # denied on a member alike: on all
@@ -644,9 +652,7 @@ class AwsTrustAnalyzer:
                     condition = json.dumps(statement.condition, sort_keys=True) if keys else ""
                     groups[TrustGroup(role.container, ANYONE, condition)].append((role, statement))
                     continue
-                candidates = [
-                    i for i in self._principals.values() if self._may_assume_anything(i.id)
-                ]
+                candidates = self._assumers(ANYONE)
             elif account not in self._by_account:
                 yield self._external(
                     role,
@@ -668,9 +674,7 @@ class AwsTrustAnalyzer:
                 groups[TrustGroup(role.container, account, condition)].append((role, statement))
                 continue
             else:  # the account itself: its principals need their own allow
-                candidates = [
-                    i for i in self._by_account[account] if self._may_assume_anything(i.id)
-                ]
+                candidates = self._assumers(account)
             for _, edge in self._decide_many(self._worth_asking(candidates, role), role, statement):
                 if edge is not None:
                     yield edge

@@ -68,17 +68,28 @@ class AttackGraph:
     """The attack projection of a :class:`PermissionGraph`."""
 
     def __init__(self, permission_graph: PermissionGraph) -> None:
-        self.view = nx.DiGraph()
+        # Plain dictionaries for the hot lookups (networkx's edge views cost more than the
+        # searches around them); the DiGraph carries the same edges for its algorithms.
+        self._best: dict[str, dict[str, AttackEdge]] = {}
+        alternatives: dict[tuple[str, str], list[AttackEdge]] = {}
         for edge in permission_graph.attack_edges():
             if edge.outcome is Outcome.DENIED:
                 continue
-            if self.view.has_edge(edge.source, edge.target):
-                data = self.view.edges[edge.source, edge.target]
-                data["alternatives"].append(edge)
-                if _rank(edge) < _rank(data["best"]):
-                    data["best"] = edge
-            else:
-                self.view.add_edge(edge.source, edge.target, best=edge, alternatives=[edge])
+            row = self._best.setdefault(edge.source, {})
+            known = row.get(edge.target)
+            if known is None:
+                row[edge.target] = edge
+                alternatives[edge.source, edge.target] = [edge]
+                continue
+            alternatives[edge.source, edge.target].append(edge)
+            if _rank(edge) < _rank(known):
+                row[edge.target] = edge
+        self.view = nx.DiGraph()
+        self.view.add_edges_from(
+            (u, v, {"best": edge, "alternatives": alternatives[u, v]})
+            for u, row in self._best.items()
+            for v, edge in row.items()
+        )
         self.admins = [n for n in self.view if split_key(n)[0] is NodeKind.ADMIN]
         self.hubs = frozenset(n for n in self.view if split_key(n)[0] in HUBS)
         self._admin_set = frozenset(self.admins)
@@ -90,10 +101,10 @@ class AttackGraph:
         self._useful: dict[tuple[str, int], list[tuple[str, int]]] = {}
         self._onward_cache: dict[tuple[str, int], list[str]] = {}
         self._collapsed: dict[tuple[str, ...], AttackEdge] = {}
+        self._members_behind: dict[str, frozenset[str]] = {}
 
     def best(self, source: str, target: str) -> AttackEdge:
-        edge: AttackEdge = self.view.edges[source, target]["best"]
-        return edge
+        return self._best[source][target]
 
     def alternatives(self, source: str, target: str) -> list[AttackEdge]:
         """Every edge of one hop; for a hop through a hub, the edges into the hub, drawn to
@@ -141,10 +152,6 @@ class AttackGraph:
             for rest in self._hub_chains(after, target, depth - 1)
         ]
 
-    def _cost(self, source: str) -> int:
-        """Hops an edge leaving ``source`` adds: none out of a hub."""
-        return 0 if source in self.hubs else 1
-
     def _reverse_distances(
         self, starts: Sequence[str], max_hops: int
     ) -> tuple[dict[str, int], dict[str, str]]:
@@ -156,12 +163,13 @@ class AttackGraph:
         distance = dict.fromkeys(starts, 0)
         next_hop: dict[str, str] = {}
         queue = deque((s, 0) for s in starts)
+        predecessors, hubs, best = self.view.pred, self.hubs, self._best
         while queue:
             node, reached = queue.popleft()
             if reached > distance[node]:
                 continue  # met again later at a shorter distance
-            for before in self.view.predecessors(node):
-                cost = self._cost(before)
+            for before in predecessors[node]:
+                cost = 0 if before in hubs else 1  # an edge out of a hub adds no hop
                 far = reached + cost
                 if far > max_hops:
                     continue
@@ -173,41 +181,56 @@ class AttackGraph:
                         queue.append((before, far))
                     else:
                         queue.appendleft((before, far))
-                elif known == far and _rank(self.best(before, node)) < _rank(
-                    self.best(before, next_hop[before])
-                ):
-                    next_hop[before] = node
+                elif known == far:
+                    row = best[before]
+                    if _rank(row[node]) < _rank(row[next_hop[before]]):
+                        next_hop[before] = node
         return distance, next_hop
 
     def _towards(self, admin: NodeKey, max_hops: int) -> dict[str, str]:
         """Next node toward ``admin`` for every node within ``max_hops`` of it."""
         return self._reverse_distances([admin], max_hops)[1]
 
-    def _walk(self, source: str, target: NodeKey, next_hop: dict[str, str]) -> AttackPath:
-        hops: list[AttackEdge] = []
+    def _hop(self, node: str, next_hop: dict[str, str]) -> tuple[AttackEdge, str]:
+        """The hop out of ``node`` toward the target, and the node it reaches (through hubs:
+        one hop to the member, drawn once for all paths that share it)."""
+        following = next_hop[node]
+        if following not in self.hubs:
+            return self.best(node, following), following
+        chain = [self.best(node, following)]
+        through = [following]
+        while following in self.hubs:  # on to the member, through any further hubs
+            after = next_hop[following]
+            if after in self.hubs:
+                chain.append(self.best(following, after))
+                through.append(after)
+            following = after
+        key = (node, *through, following)
+        hop = self._collapsed.get(key)
+        if hop is None:
+            hop = self._collapsed[key] = _through_hub(chain, following)
+        return hop, following
+
+    def _walk(
+        self,
+        source: str,
+        target: NodeKey,
+        next_hop: dict[str, str],
+        tails: dict[str, tuple[AttackEdge, ...]],
+    ) -> AttackPath:
+        """The path from ``source`` along ``next_hop``; ``tails`` keeps the hops onward from
+        every node walked, which the paths of other sources to the same target share."""
+        walked: list[tuple[str, AttackEdge]] = []
         node = source
-        while node != target:
-            following = next_hop[node]
-            chain = [self.best(node, following)]
-            if following not in self.hubs:
-                hops.append(chain[0])
-                node = following
-                continue
-            through = [following]
-            while following in self.hubs:  # on to the member, through any further hubs
-                after = next_hop[following]
-                if after in self.hubs:
-                    chain.append(self.best(following, after))
-                    through.append(after)
-                following = after
-            # Many paths share a hop through a hub: each is drawn once.
-            key = (node, *through, following)
-            hop = self._collapsed.get(key)
-            if hop is None:
-                hop = self._collapsed[key] = _through_hub(chain, following)
-            hops.append(hop)
-            node = following
-        return AttackPath(source=NodeKey(source), target=target, hops=tuple(hops))
+        while node != target and node not in tails:
+            hop, node = self._hop(node, next_hop)
+            walked.append((node, hop))
+        tail = () if node == target else tails[node]
+        for index in range(len(walked) - 1, -1, -1):
+            tail = (walked[index][1], *tail)
+            start = source if index == 0 else walked[index - 1][0]
+            tails[start] = tail
+        return AttackPath(source=NodeKey(source), target=target, hops=tail)
 
     def paths_to_admin(
         self, sources: Iterable[str], *, max_hops: int = DEFAULT_MAX_HOPS
@@ -220,8 +243,9 @@ class AttackGraph:
         found: dict[str, list[AttackPath]] = {s: [] for s in wanted}
         for admin in sorted(self.admins):
             next_hop = self._towards(admin, max_hops)
+            tails: dict[str, tuple[AttackEdge, ...]] = {}
             for source in wanted.intersection(next_hop):
-                found[source].append(self._walk(source, admin, next_hop))
+                found[source].append(self._walk(source, admin, next_hop, tails))
         for paths in found.values():
             paths.sort(key=lambda p: (len(p.hops), p.target))
         return found
@@ -234,7 +258,9 @@ class AttackGraph:
         instead of one traversal per identity.
         """
         if self._reach is None:
-            nodes = list(self.view)
+            # Admin nodes take the lowest positions: an identity's admins are then a small
+            # integer to pick apart, not a walk down a bitset over the whole graph.
+            nodes = [*self.admins, *(n for n in self.view if n not in self._admin_set)]
             position = {n: i for i, n in enumerate(nodes)}
             condensed = nx.condensation(self.view)
             component_of = condensed.graph["mapping"]
@@ -278,11 +304,9 @@ class AttackGraph:
             return BlastRadius(source=NodeKey(source), direct=(), admin_of=(), transitive_count=0)
         bits = self._reachability()[source] & ~self._hub_mask
         direct: set[str] = set()
-        pending = list(self.view.successors(source))
-        while pending:
-            after = pending.pop()
+        for after in self.view.successors(source):
             if after in self.hubs:
-                pending.extend(self.view.successors(after))
+                direct |= self._behind(after)
             else:
                 direct.add(after)
         return BlastRadius(
@@ -292,6 +316,22 @@ class AttackGraph:
             transitive_count=bits.bit_count(),
             transitive=tuple(sorted(self._nodes_of(bits))) if details else (),
         )
+
+    def _behind(self, hub: str) -> frozenset[str]:
+        """The nodes a hub stands for: its members, through any further hubs (cached)."""
+        found = self._members_behind.get(hub)
+        if found is None:
+            members: set[str] = set()
+            pending, seen = [hub], {hub}
+            while pending:
+                for after in self.view.successors(pending.pop()):
+                    if after not in self.hubs:
+                        members.add(after)
+                    elif after not in seen:
+                        seen.add(after)
+                        pending.append(after)
+            found = self._members_behind[hub] = frozenset(members)
+        return found
 
     def _distance_to_admin(self, max_hops: int) -> dict[str, int]:
         """Hops from each node to its nearest admin node (one search from all of them)."""
