@@ -11,7 +11,8 @@ The CLI calls only this module, so that a nightly job or a notebook can do the s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +47,8 @@ from overgrant.store import (
 )
 
 if TYPE_CHECKING:
+    from distributed import Client
+
     from overgrant.collectors.aws.live import AwsCollectOptions
     from overgrant.remediation.plan import RemediationPlan
     from overgrant.remediation.pulumi.program import GeneratedProgram
@@ -90,19 +93,56 @@ def collect_aws(
     return _collect_aws(options, progress=progress)
 
 
-def permission_graph(inventory: Inventory, *, at: datetime | None = None) -> PermissionGraph:
+def permission_graph(
+    inventory: Inventory, *, at: datetime | None = None, client: Client | None = None
+) -> PermissionGraph:
     """Build the permission graph with every cloud's evaluation logic.
 
     Args:
         inventory: the estate.
         at: the time date conditions are evaluated at (default: now).
+        client: a Dask client (:func:`fan_out`) to share per-identity evaluation out on.
     """
     catalog = load_aws_catalog()
     evaluator = AwsEvaluator(inventory, catalog, at=at or datetime.now(UTC))
     analyzers: dict[Cloud, CloudAnalyzer] = {
-        Cloud.AWS: AwsAnalyzer(evaluator, load_aws_escalation_methods()),
+        Cloud.AWS: AwsAnalyzer(evaluator, load_aws_escalation_methods(), client=client),
     }
     return build_graph(inventory, analyzers)
+
+
+@contextmanager
+def fan_out(*, workers: int | None = None, scheduler: str | None = None) -> Iterator[Client | None]:
+    """A Dask client for :func:`permission_graph` and :func:`attack_paths`, closed on exit.
+
+    ``workers`` starts a local cluster of that many single-threaded processes, listening on
+    loopback only; ``scheduler`` joins an existing cluster by its address
+    (``tcp://host:8786``). With neither, yields ``None``: evaluation stays in this process.
+    Needs the ``dask`` extra (``pip install 'overgrant[dask]'``). A script that starts a local
+    cluster needs the ``if __name__ == "__main__":`` guard (workers are new processes).
+    """
+    if workers is None and scheduler is None:
+        yield None
+        return
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as error:
+        raise InputError("fanning out needs Dask: pip install 'overgrant[dask]'") from error
+    if scheduler is not None:
+        with Client(scheduler) as client:
+            yield client
+        return
+    with (
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",  # its HTTP server stays on loopback too
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
 
 
 def attack_paths(
@@ -111,10 +151,12 @@ def attack_paths(
     identities: Sequence[str] | None = None,
     max_hops: int = DEFAULT_MAX_HOPS,
     graph: PermissionGraph | None = None,
+    client: Client | None = None,
 ) -> list[IdentityExposure]:
     """Every non-human identity (or the given ones) that can reach admin, with its paths,
-    blast radius and the smallest set of permissions whose removal cuts every path."""
-    graph = graph or permission_graph(inventory)
+    blast radius and the smallest set of permissions whose removal cuts every path.
+    ``client``: a Dask client (:func:`fan_out`) to build the graph with."""
+    graph = graph or permission_graph(inventory, client=client)
     wanted = [IdentityId(i) for i in identities] if identities is not None else None
     return exposures(graph, inventory, identities=wanted, max_hops=max_hops)
 
@@ -229,6 +271,7 @@ __all__ = [
     "attack_paths",
     "collect_aws",
     "compare_history",
+    "fan_out",
     "import_aws_authz",
     "load_snapshot",
     "open_history",

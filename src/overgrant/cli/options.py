@@ -35,6 +35,21 @@ def output_option() -> Callable[[_F], _F]:
     )
 
 
+def fan_out_options(command: _F) -> _F:
+    """``--workers N`` / ``--scheduler ADDRESS``: per-identity evaluation on Dask."""
+    command = click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Share per-identity evaluation out on this Dask cluster (tcp://host:8786).",
+    )(command)
+    return click.option(
+        "--workers",
+        type=click.IntRange(1),
+        help="Share per-identity evaluation out on a local Dask cluster of N processes "
+        "(needs the dask extra).",
+    )(command)
+
+
 def inventory_from(snapshot: Path | None, sample: bool) -> Inventory:
     """The inventory a reading command works on: a snapshot file, or the bundled sample."""
     if sample and snapshot is not None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from overgrant import api
-from overgrant.cli.options import inventory_from, stdout_console
+from overgrant.cli.options import fan_out_options, inventory_from, stdout_console
 from overgrant.graph.paths import DEFAULT_MAX_HOPS
 from overgrant.report.paths import exposures_as_json, render_exposures
 
@@ -23,17 +23,23 @@ from overgrant.report.paths import exposures_as_json, render_exposures
 @click.option(
     "--format", "fmt", type=click.Choice(["tree", "json"]), default="tree", show_default=True
 )
+@fan_out_options
 def paths(
     snapshot: Path | None,
     sample: bool,
     identities: tuple[str, ...],
     max_hops: int,
     fmt: str,
+    workers: int | None,
+    scheduler: str | None,
 ) -> None:
     """List every escalation path to admin: source, target, and each hop's method and the
     statements that enable it, with each identity's blast radius and smallest fix."""
     inventory = inventory_from(snapshot, sample)
-    exposures = api.attack_paths(inventory, identities=list(identities) or None, max_hops=max_hops)
+    with api.fan_out(workers=workers, scheduler=scheduler) as client:
+        exposures = api.attack_paths(
+            inventory, identities=list(identities) or None, max_hops=max_hops, client=client
+        )
     if fmt == "json":
         click.echo(json.dumps(exposures_as_json(exposures), indent=2))
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from overgrant.catalogs.escalation import EscalationMethod
 from overgrant.graph.aws_trust import AwsTrustAnalyzer, TrustEdge, TrustGroup
@@ -17,8 +18,12 @@ from overgrant.graph.escalation.aws import (
     RoleGroup,
     find_escalations_grouped,
 )
+from overgrant.graph.fanout import search_on_workers
 from overgrant.graph.nodes import EdgeKind, NodeKey, NodeKind, admin_key, node_key
 from overgrant.model import Cloud, IdentityId, Inventory, ScopeKind
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 HOLDS_ADMIN = "holds-admin"
 _DRAWN_AS_ASSUME = frozenset({"sts-assume-role"})
@@ -146,17 +151,38 @@ def _trust_edge(edge: TrustEdge) -> AttackEdge:
 class AwsAnalyzer:
     """Finds AWS attack edges with the evaluator and the escalation catalog."""
 
-    def __init__(self, evaluator: AwsEvaluator, methods: Sequence[EscalationMethod]) -> None:
+    def __init__(
+        self,
+        evaluator: AwsEvaluator,
+        methods: Sequence[EscalationMethod],
+        *,
+        client: Client | None = None,
+    ) -> None:
+        """``client``: a ``distributed.Client`` to share the per-identity search out on."""
         self._evaluator = evaluator
         # Assuming a role whose trust already allows it is a can_assume edge, found with the
         # trust analyzer; the catalog's method for it would only draw the same edge twice.
         self._methods = [m for m in methods if m.id not in _DRAWN_AS_ASSUME]
+        self._client = client
 
     def attack_edges(self, inventory: Inventory) -> Iterator[AttackEdge]:
         # Edges that reach a whole group of roles the same way go to one hub per group, which
         # keeps the graph linear in the identities: identities allowed iam:PassRole on "*"
         # times the roles a service may assume would otherwise be a bipartite product.
-        escalations, grouped = find_escalations_grouped(inventory, self._evaluator, self._methods)
+        callers = None
+        if self._client is None:
+            escalations, grouped = find_escalations_grouped(
+                inventory, self._evaluator, self._methods
+            )
+        else:
+            found = search_on_workers(
+                self._client,
+                inventory,
+                self._evaluator.catalog,
+                self._methods,
+                at=self._evaluator.at,
+            )
+            escalations, grouped, callers = found.single, found.grouped, found.callers
         # An identity that already controls its account gains nothing there by assuming one
         # of that account's roles; leaving those edges out keeps the graph small.
         admins = {
@@ -174,6 +200,7 @@ class AwsAnalyzer:
             inventory,
             self._evaluator,
             skip_source=lambda identity, account: (identity, account) in admins,
+            callers=callers,
         )
         trust_groups: dict[str, TrustGroup] = {}
         for edge in trust.edges(inventory.identities):

@@ -325,6 +325,23 @@ def _account_of(principal: str) -> str:
     return principal.split(":")[4] if principal.startswith("arn:") else principal
 
 
+@dataclass(frozen=True, slots=True)
+class CallerSide:
+    """An identity's own side of ``sts:AssumeRole``: whether its policies allow it anywhere,
+    and the statements (identity, boundary, SCPs) that allow or deny it, with their
+    resources."""
+
+    may_assume: bool
+    rules: tuple[ResourceRule, ...]
+
+
+def caller_side(evaluator: AwsEvaluator, identity: IdentityId) -> CallerSide:
+    """An identity's :class:`CallerSide`, from its effective permissions."""
+    effective = evaluator.effective(identity)
+    may = effective.outcome(ASSUME_ROLE) is not Outcome.DENIED
+    return CallerSide(may, effective.resources(ASSUME_ROLE) if may else ())
+
+
 class AwsTrustAnalyzer:
     """Finds every ``can_assume`` edge into the inventory's AWS roles.
 
@@ -334,6 +351,8 @@ class AwsTrustAnalyzer:
             which it treats as the resource policy of ``sts:AssumeRole`` on the role).
         skip_source: sources to leave out (identities that already control the role's account
             gain nothing there by assuming its roles).
+        callers: each identity's side of sts:AssumeRole where already worked out (by the
+            workers that computed its effective permissions); the rest are asked for.
     """
 
     def __init__(
@@ -342,6 +361,7 @@ class AwsTrustAnalyzer:
         evaluator: AwsEvaluator,
         *,
         skip_source: Callable[[IdentityId, str], bool] = lambda _i, _a: False,
+        callers: Mapping[IdentityId, CallerSide] | None = None,
     ) -> None:
         self._evaluator = evaluator
         self._skip = skip_source
@@ -352,7 +372,7 @@ class AwsTrustAnalyzer:
             if identity.kind in (IdentityKind.USER, IdentityKind.ROLE):
                 self._principals[identity.id] = identity
                 self._by_account[identity.container].append(identity)
-        self._can_call_assume: dict[str, bool] = {}
+        self._sides: dict[str, CallerSide] = {str(k): v for k, v in (callers or {}).items()}
         rcps = {
             p.permission_set
             for p in inventory.scope_policies
@@ -366,7 +386,6 @@ class AwsTrustAnalyzer:
             for r in rcps
         )
         self._in_class: set[str] = set()
-        self._rules: dict[str, tuple[ResourceRule, ...]] = {}
         self._pattern_cover: dict[tuple[str, str], str] = {}
         self._globs: dict[str, Glob | None] = {}
         self._named: dict[str, _Named] = {}
@@ -383,22 +402,19 @@ class AwsTrustAnalyzer:
             ]
         return found
 
+    def _side(self, identity: IdentityId) -> CallerSide:
+        known = self._sides.get(identity)
+        if known is None:
+            known = self._sides[identity] = caller_side(self._evaluator, identity)
+        return known
+
     def _may_assume_anything(self, identity: IdentityId) -> bool:
         """Cheap pruning: does any identity policy allow sts:AssumeRole at all?"""
-        known = self._can_call_assume.get(identity)
-        if known is None:
-            outcome = self._evaluator.effective(identity).outcome("sts:AssumeRole")
-            known = self._can_call_assume[identity] = outcome is not Outcome.DENIED
-        return known
+        return self._side(identity).may_assume
 
     def _assume_rules(self, identity: IdentityId) -> tuple[ResourceRule, ...]:
         """The identity's statements on sts:AssumeRole (identity, boundary, SCPs), once."""
-        rules = self._rules.get(identity)
-        if rules is None:
-            rules = self._rules[identity] = self._evaluator.effective(identity).resources(
-                ASSUME_ROLE
-            )
-        return rules
+        return self._side(identity).rules
 
     def _worth_asking(self, callers: Iterable[Identity], role: Identity) -> list[Identity]:
         """The callers the evaluator could allow into ``role``; the others are surely denied.

@@ -77,6 +77,11 @@ class AwsEvaluator:
         """The catalog the evaluator expands actions with."""
         return self._catalog
 
+    @property
+    def at(self) -> datetime | None:
+        """The time date conditions are evaluated at (``None``: they stay conditional)."""
+        return self._at
+
     def _request(self, action: str, resource: str) -> ActionRequest:
         return ActionRequest(
             action=action,

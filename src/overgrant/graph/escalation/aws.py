@@ -76,6 +76,7 @@ __all__ = [
     "admin_decision",
     "find_escalations",
     "find_escalations_grouped",
+    "grouped_edges",
 ]
 
 
@@ -127,6 +128,14 @@ def find_escalations_grouped(
         The edges to single targets, and the edges to groups.
     """
     search = Search(inventory, evaluator, methods, group_targets=True)
+    return grouped_edges(search, identities)
+
+
+def grouped_edges(
+    search: Search, identities: Iterable[IdentityId] | None
+) -> tuple[list[EscalationEdge], list[GroupEscalationEdge]]:
+    """:func:`find_escalations_grouped` with a search already prepared (one per worker when
+    the attackers are shared out)."""
     single: list[EscalationEdge] = []
     grouped: list[GroupEscalationEdge] = []
     for attacker in search.attackers(identities):
