@@ -6,7 +6,7 @@ import pytest
 
 from overgrant.catalogs.aws import AwsCatalog, load_aws_catalog
 from overgrant.graph.aws_trust import AwsTrustAnalyzer, TrustEdge, TrustRisk
-from overgrant.graph.effective.aws import AwsEvaluator
+from overgrant.graph.effective.aws import Admission, AwsEvaluator
 from overgrant.graph.effective.decision import Outcome
 from overgrant.model import Inventory
 
@@ -316,7 +316,8 @@ def test_a_trust_policy_that_cannot_admit_a_caller_is_known_before_deciding(
     catalog: AwsCatalog,
 ) -> None:
     """admitted_many answers from the trust policy alone: a condition on the caller's ARN
-    admits the CI roles and no other, whatever their own grants say."""
+    admits the CI roles and no other, whatever their own grants say; a trust naming the caller
+    itself (or anyone) names it, one naming its account does not."""
     estate = Estate()
     ec2 = trust_service("ec2.amazonaws.com")
     ci = estate.role(B, "ci-1", ec2, doc(allow("sts:AssumeRole")))
@@ -324,13 +325,26 @@ def test_a_trust_policy_that_cannot_admit_a_caller_is_known_before_deciding(
     ci_only = {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{B}:role/ci-*"}}
     roles = [estate.role(A, f"r-{n}", trust_aws(f"arn:aws:iam::{B}:root", ci_only)) for n in (0, 1)]
     locked = estate.role(A, "locked", trust_aws(f"arn:aws:iam::{EXT}:root"))
+    direct = estate.role(B, "direct", trust_aws(ci))
+    session = estate.role(B, "session", trust_aws(f"arn:aws:sts::{B}:assumed-role/app/build"))
+    anyone = estate.role(B, "anyone", trust_aws("*"))
     evaluator = AwsEvaluator(estate.inventory(), catalog)
     for role in roles:
-        assert evaluator.admitted_many([ci, other], "sts:AssumeRole", role) == [True, False]
+        found = evaluator.admitted_many([ci, other], "sts:AssumeRole", role)
+        assert found == [Admission(may=True, named=False), Admission(may=False, named=False)]
         assert evaluator.decide(other, "sts:AssumeRole", role).outcome is Outcome.DENIED
-    assert evaluator.admitted_many([ci], "sts:AssumeRole", locked) == [False]
+    assert not evaluator.admitted_many([ci], "sts:AssumeRole", locked)[0].may
+    assert evaluator.admitted_many([ci, other], "sts:AssumeRole", direct) == [
+        Admission(may=True, named=True),
+        Admission(may=False, named=False),
+    ]
+    assert [a.named for a in evaluator.admitted_many([ci, other], "sts:AssumeRole", session)] == [
+        False,
+        True,
+    ]
+    assert all(a.named for a in evaluator.admitted_many([ci, other], "sts:AssumeRole", anyone))
     # Resources without a policy that must allow are never ruled out here.
-    assert evaluator.admitted_many([other], "s3:GetObject", "arn:aws:s3:::b/k") == [True]
+    assert evaluator.admitted_many([other], "s3:GetObject", "arn:aws:s3:::b/k")[0].may
 
 
 def _deny_if(condition: dict[str, object]) -> dict[str, object]:

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from overgrant.graph.effective.aws import AwsEvaluator, ResourceRule
+from overgrant.graph.effective.aws_conditions import reads_resource
 from overgrant.graph.effective.aws_match import Glob, compile_pieces, parse_template, static_pieces
 from overgrant.graph.effective.decision import Effect, Outcome, StatementRef
 from overgrant.graph.nodes import NodeKey, NodeKind, node_key
@@ -241,7 +242,7 @@ def _may_deny_assume(document: JsonValue) -> bool:
             if isinstance(block, dict)
             for k in block
         ]
-        if statement.get("Resource") not in ("*", ["*"]) or any("resource" in k for k in keys):
+        if statement.get("Resource") not in ("*", ["*"]) or any(reads_resource(k) for k in keys):
             return True
     return False
 
@@ -267,50 +268,6 @@ def _has_deny(document: JsonValue) -> bool:
         isinstance(st, dict) and st.get("Effect") == "Deny"
         for st in _as_list(document.get("Statement", []))
     )
-
-
-@dataclass(frozen=True, slots=True)
-class _Named:
-    """Whom a role's trust policy names itself (not through an account): the principals it
-    may admit without their own identity-based Allow, within the role's account."""
-
-    anyone: bool
-    arns: frozenset[str]
-    sessions: frozenset[str]
-    """Names of roles whose sessions (``assumed-role/<name>/...``) are named."""
-
-    @classmethod
-    def of(cls, document: JsonValue) -> _Named:
-        statements = document.get("Statement", []) if isinstance(document, dict) else None
-        if statements is None:
-            return cls(True, frozenset(), frozenset())  # unreadable: assume the widest
-        anyone = False
-        arns: set[str] = set()
-        sessions: set[str] = set()
-        for statement in _as_list(statements):
-            if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
-                continue
-            principal = statement.get("Principal")
-            if "NotPrincipal" in statement or principal == "*":
-                anyone = True  # Allow with NotPrincipal admits all but the listed
-                continue
-            names: JsonValue = (
-                principal.get("AWS", []) if isinstance(principal, dict) else principal
-            )
-            for name in (str(n) for n in _as_list(names)):
-                resource = name.split(":", 5)[-1]
-                if "*" in name or not name.startswith("arn:"):
-                    anyone = anyone or not _names_account(name)
-                elif resource.startswith("assumed-role/"):
-                    sessions.add(resource.split("/")[1] if resource.count("/") else "")
-                else:
-                    arns.add(name)
-        return cls(anyone, frozenset(arns), frozenset(sessions))
-
-    def names(self, caller: Identity) -> bool:
-        if self.anyone or caller.id in self.arns:
-            return True
-        return caller.kind is IdentityKind.ROLE and caller.name in self.sessions
 
 
 def _names_account(principal: str) -> bool:
@@ -388,7 +345,6 @@ class AwsTrustAnalyzer:
         self._in_class: set[str] = set()
         self._pattern_cover: dict[tuple[str, str], str] = {}
         self._globs: dict[str, Glob | None] = {}
-        self._named: dict[str, _Named] = {}
         self._assumers_of: dict[str, list[Identity]] = {}
 
     def _assumers(self, account: str) -> list[Identity]:
@@ -424,24 +380,17 @@ class AwsTrustAnalyzer:
         account (IAM User Guide: Cross-account policy evaluation logic), and the trust policy
         must admit it. Checking both first spares a full decision per caller and role.
         """
-        named = self._named_by_trust(role)
-        worth = [
+        asking = list(callers)
+        admissions = self._evaluator.admitted_many([c.id for c in asking], ASSUME_ROLE, role.id)
+        return [
             caller
-            for caller in callers
-            if (caller.container == role.container and named.names(caller))
-            or self._identity_may_allow(caller.id, role.id)
+            for caller, admission in zip(asking, admissions, strict=True)
+            if admission.may
+            and (
+                (admission.named and caller.container == role.container)
+                or self._identity_may_allow(caller.id, role.id)
+            )
         ]
-        # The trust policy must admit the caller too: asked per caller and trust document.
-        admitted = self._evaluator.admitted_many([c.id for c in worth], ASSUME_ROLE, role.id)
-        return [c for c, ok in zip(worth, admitted, strict=True) if ok]
-
-    def _named_by_trust(self, role: Identity) -> _Named:
-        key = role.trust_policy
-        found = self._named.get(key or "")
-        if found is None:
-            document = None if key is None else self._documents.get(key)
-            found = self._named[key or ""] = _Named.of(document)
-        return found
 
     def _identity_may_allow(self, caller: IdentityId, role: IdentityId) -> bool:
         """Whether an identity-based Allow on sts:AssumeRole of ``caller`` may name ``role``
@@ -564,9 +513,9 @@ class AwsTrustAnalyzer:
         for role, statement in members[:2]:
             asking = [c for c in alike if (c.id == first[0].id) != (role is first[0])]
             admitted = self._evaluator.admitted_many([c.id for c in asking], ASSUME_ROLE, role.id)
-            for candidate in (c for c, ok in zip(asking, admitted, strict=True) if not ok):
+            for candidate in (c for c, a in zip(asking, admitted, strict=True) if not a.may):
                 one_by_one.pop(candidate.id, None)  # the trust cannot admit it: as denied
-            asking = [c for c, ok in zip(asking, admitted, strict=True) if ok]
+            asking = [c for c, a in zip(asking, admitted, strict=True) if a.may]
             for candidate, edge in self._decide_many(asking, role, statement):
                 if edge is None:
                     one_by_one.pop(candidate.id, None)  # denied on a member alike: on all
@@ -661,7 +610,7 @@ class AwsTrustAnalyzer:
         narrowed = any(k in keys for k in _NARROWING_KEYS)
         for principal in statement.principals:
             account = _account_of(principal)
-            groupable = grouping and not any("resource" in k for k in keys)
+            groupable = grouping and not any(reads_resource(k) for k in keys)
             if principal == "*":
                 yield self._external(role, statement, "anyone", TrustRisk.ANYONE, narrowed)
                 if groupable:

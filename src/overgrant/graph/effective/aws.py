@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from overgrant.catalogs.aws import AwsCatalog
 from overgrant.fileio import gc_paused
+from overgrant.graph.effective.aws_conditions import reads_resource
 from overgrant.graph.effective.aws_context import ContextInput, RequestContext, normalize_context
 from overgrant.graph.effective.aws_decide import Memo, decide, policy_result
 from overgrant.graph.effective.aws_effective import (
@@ -47,6 +49,16 @@ __all__ = [
 ]
 
 
+class Admission(NamedTuple):
+    """What a resource-based policy that must allow says of one identity, on its own."""
+
+    may: bool
+    """Whether it may allow the identity (``False``: denied whatever else applies)."""
+    named: bool
+    """Whether it names the identity itself (its ARN, a session of it, or everyone), not only
+    its account: within the account the identity then needs no identity-based Allow."""
+
+
 class AwsEvaluator:
     """Evaluates AWS requests against an inventory's policies.
 
@@ -70,7 +82,7 @@ class AwsEvaluator:
         # recomputed only if actions registered since have grown the catalog.
         self._effective: dict[str, EffectivePermissions] = {}
         self._rules: RuleCache = {}
-        self._admitted: dict[tuple[str, int, str], bool] = {}
+        self._admitted: dict[tuple[str, int, str], Admission] = {}
 
     @property
     def catalog(self) -> AwsCatalog:
@@ -138,23 +150,26 @@ class AwsEvaluator:
             for i in identity_ids
         ]
 
-    def admitted_many(self, identity_ids: Sequence[str], action: str, resource: str) -> list[bool]:
-        """For each identity, whether the resource-based policy that must allow the request
-        (a role's trust policy for ``sts:`` actions) may allow it: ``False`` means denied
-        whatever the identity's own policies say, so callers can skip :meth:`decide`.
+    def admitted_many(
+        self, identity_ids: Sequence[str], action: str, resource: str
+    ) -> list[Admission]:
+        """For each identity, what the resource-based policy that must allow the request (a
+        role's trust policy for ``sts:`` actions) says of it alone, so that callers can skip
+        :meth:`decide` where the answer is already known.
 
         A trust policy must allow, directly or by naming the account, and an explicit Deny in
         it denies (IAM User Guide: Roles terms and concepts; Policy evaluation logic). Answers
-        are kept per identity and document when the document's conditions read nothing of the
-        resource (roles with the same trust policy then cost one evaluation).
+        are kept per identity and document when the document reads nothing of the resource
+        (roles with the same trust policy then cost one evaluation). Where no policy must
+        allow, every identity may be allowed and none is named.
         """
         request = self._request(action, resource)
         target = self._index.target(resource, request.lowered.partition(":")[0])
         if target.policy is None or not target.mandatory:
-            return [True] * len(identity_ids)
+            return [Admission(may=True, named=False)] * len(identity_ids)
         compiled = target.policy[1]
         shared = not _reads_resource(compiled)
-        found: list[bool] = []
+        found: list[Admission] = []
         for identity_id in identity_ids:
             key = (identity_id, id(compiled), request.lowered)
             known = self._admitted.get(key) if shared else None
@@ -162,9 +177,11 @@ class AwsEvaluator:
                 principal = self._index.principal(identity_id)
                 context = RequestContext(principal.facts, target.facts, self._at, {})
                 result = policy_result(target.policy, request, context, principal)
-                known = result.deny.value is not True and any(
-                    v.value is not False
-                    for v in (result.allow, result.allow_session, result.allow_account)
+                named = result.allow.value is not False or result.allow_session.value is not False
+                known = Admission(
+                    may=result.deny.value is not True
+                    and (named or result.allow_account.value is not False),
+                    named=named,
                 )
                 if shared:
                     self._admitted[key] = known
@@ -243,7 +260,7 @@ def _reads_resource(policy: CompiledPolicy) -> bool:
         not statement.covers_all_resources
         or (
             statement.condition is not None
-            and any("resource" in k for k in statement.condition.keys)
+            and any(reads_resource(k) for k in statement.condition.keys)
         )
         for statement in policy.statements
     )

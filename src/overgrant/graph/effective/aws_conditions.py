@@ -269,3 +269,13 @@ def _matcher(test: ConditionTest, context: ContextLookup) -> Callable[[str], boo
     compare = _PLAIN[test.family]
     values = texts
     return lambda value: any(compare(value, p) for p in values)
+
+
+def reads_resource(key: str) -> bool:
+    """Whether a condition key describes the request's resource (lower-case key).
+
+    ``aws:ResourceTag/*``, ``aws:ResourceAccount``, ``aws:ResourceOrgID`` and service keys
+    such as ``iam:ResourceTag/*`` are unknown on ``"*"`` but may be known for one resource.
+    ``iam:AssociatedResourceArn`` names where a passed role will be used, not the role.
+    """
+    return "resource" in key and key != "iam:associatedresourcearn"

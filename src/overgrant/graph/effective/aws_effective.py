@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from overgrant.catalogs.aws import AwsCatalog
-from overgrant.graph.effective.aws_conditions import TRUE, Truth, evaluate_condition
+from overgrant.graph.effective.aws_conditions import TRUE, Truth, evaluate_condition, reads_resource
 from overgrant.graph.effective.aws_context import RequestContext
 from overgrant.graph.effective.aws_index import GuardrailRefs, PolicyRef, Principal
 from overgrant.graph.effective.aws_match import ContextLookup, resolve
@@ -317,5 +317,5 @@ class EffectivePermissions:
             source=source,
             statement=ref,
             reads_resource=statement.condition is not None
-            and any("resource" in key for key in statement.condition.keys),
+            and any(reads_resource(key) for key in statement.condition.keys),
         )

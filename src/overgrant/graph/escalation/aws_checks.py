@@ -39,6 +39,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from overgrant.graph.effective.aws import AwsEvaluator, EffectivePermissions, ResourceRule
+from overgrant.graph.effective.aws_conditions import reads_resource
 from overgrant.graph.effective.decision import Decision, Effect, Outcome, StatementRef
 from overgrant.graph.escalation.aws_edges import RoleGroup
 from overgrant.graph.escalation.aws_patterns import Patterns
@@ -65,22 +66,8 @@ Signature = tuple[object, ...]
 _NAMED = "allowed on resources whose name the attacker chooses"
 
 
-def reads_resource(key: str) -> bool:
-    """Whether a condition key describes the request's resource (lower-case key).
-
-    ``aws:ResourceTag/*``, ``aws:ResourceAccount``, ``aws:ResourceOrgID`` and service keys
-    such as ``iam:ResourceTag/*`` are unknown on ``"*"`` but may be known for one resource.
-    ``iam:AssociatedResourceArn`` names where a passed role will be used, not the role.
-    """
-    return "resource" in key and key != "iam:associatedresourcearn"
-
-
 class Targets(Protocol):
     """What the checks need to know about the users and roles they are asked about."""
-
-    def reads_resource(self, ref: StatementRef) -> bool:
-        """Whether the statement's condition reads a key describing the resource (its tags)."""
-        ...
 
     def tags(self, identity: str) -> tuple[tuple[str, str], ...]:
         """The identity's tags, sorted."""
@@ -174,8 +161,7 @@ class Checker:
                 fingerprint=tuple(
                     (r.source, r.statement, r.patterns, r.negated, r.conditional) for r in rules
                 ),
-                tagged=self._targets is None
-                or any(self._targets.reads_resource(r.statement) for r in rules),
+                tagged=self._targets is None or any(r.reads_resource for r in rules),
             )
         return found
 

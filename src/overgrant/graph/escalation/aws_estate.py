@@ -18,14 +18,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from overgrant.catalogs.escalation import ComputeKind, ResourceKind
-from overgrant.graph.effective.decision import StatementRef
 from overgrant.graph.escalation.aws_edges import ACCOUNT, RoleGroup
 from overgrant.graph.escalation.aws_estate_facts import Credentials, ResourceGuardrails
 from overgrant.graph.escalation.aws_trust import (
     TrustFacts,
-    condition_keys,
     has_deny,
-    statements,
     trust_facts,
 )
 from overgrant.model import (
@@ -120,7 +117,6 @@ class Estate:
         for grant in inventory.grants:
             key_ = (grant.identity, grant.purpose)
             self._grants.setdefault(key_, []).append(grant.permission_set)
-        self._reads_resource: dict[StatementRef, bool] = {}
         self._index_trust()
         self._index_compute(inventory.workloads)
         self._resources: dict[tuple[ScopeId, str], list[str]] = {}
@@ -200,26 +196,6 @@ class Estate:
             and found.kind is kind
             and has_deny(found.document)
         ]
-
-    def reads_resource(self, ref: StatementRef) -> bool:
-        """Whether a statement's condition reads a key that describes the resource (its tags).
-
-        Unknown statements are taken as reading one (the careful answer).
-        """
-        found = self._reads_resource.get(ref)
-        if found is None:
-            policy = self.sets.get(ref.permission_set)
-            statement = None
-            if policy is not None:
-                statement = next(
-                    (s for i, s in statements(policy.document) if i == ref.index), None
-                )
-            found = statement is None or any(
-                "resource" in key and key != "iam:associatedresourcearn"
-                for key in condition_keys(statement)
-            )
-            self._reads_resource[ref] = found
-        return found
 
     def tags(self, identity: str) -> tuple[tuple[str, str], ...]:
         """An identity's tags, sorted (empty for an unknown identity)."""
