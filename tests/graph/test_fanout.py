@@ -57,3 +57,14 @@ def test_paths_command_with_workers_prints_what_it_prints_alone(tmp_path: Path) 
     assert alone.returncode == 0 and shared.returncode == 0, shared.stderr
     assert json.loads(alone.stdout)  # the sample has paths
     assert json.loads(shared.stdout) == json.loads(alone.stdout)
+
+
+def test_an_existing_cluster_is_joined_by_its_scheduler_address(
+    inventory: Inventory, client: Client
+) -> None:
+    address = client.scheduler.address
+    assert address.startswith("tcp://127.0.0.1:")
+    with api.fan_out(scheduler=address) as joined:
+        assert joined is not None and joined is not client
+        shared = api.permission_graph(inventory, at=None, client=joined)
+    assert _edges(shared) == _edges(api.permission_graph(inventory, at=None))
